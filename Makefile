@@ -1,0 +1,35 @@
+# Two commands do all the set-up:  `make demo` runs the portal, `make test` runs the tests.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+DEMO_ENV := PORTAL_ENV=development PORTAL_DEMO=1
+
+.PHONY: demo test lint install
+
+$(BIN)/flask: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/flask
+
+# The portal on http://127.0.0.1:5000 with SQLite (instance/) and the demo council.
+demo: install
+	$(DEMO_ENV) $(BIN)/flask --app portal db upgrade
+	$(DEMO_ENV) $(BIN)/flask --app portal demo seed
+	$(DEMO_ENV) $(BIN)/flask --app portal run --host 127.0.0.1 --port 5000
+
+# Node packages for the test identity provider and axe-core, when node is there;
+# without them those tests skip (or fail, with PORTAL_REQUIRE_ALL=1).
+tests/node/node_modules/.installed: tests/node/package.json tests/node/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/node --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: OpenID provider and accessibility tests will be skipped"; fi
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: install tests/node/node_modules/.installed lint
+	$(BIN)/pytest

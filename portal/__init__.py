@@ -1,0 +1,127 @@
+"""KKR Portal: the member side of a Danish municipal contact council."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request
+from flask_login import current_user
+
+from portal import config as portal_config
+from portal.extensions import babel, csrf, db, login_manager, migrate, oauth
+
+ROOT = Path(__file__).resolve().parent.parent
+SUPPORTED_LOCALES = ("da", "en")
+
+
+def create_app(settings: dict[str, Any] | None = None) -> Flask:
+    """Build the portal. `settings` override PORTAL_* environment values (keys without prefix)."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    merged = portal_config.settings_from_environment()
+    merged.update(settings or {})
+    app.config.from_mapping(portal_config.flask_config(merged, app.instance_path))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True
+    )
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    oauth.init_app(app)
+
+    _import_models()
+    _register_blueprints(app)
+    _register_identity_providers(app)
+
+    from portal import errors, security, templating
+
+    errors.register(app)
+    security.register(app)
+    templating.register(app)
+    _register_transaction_boundary(app)
+    _register_cli(app)
+
+    from portal.policy import PUBLIC, allow
+
+    # Flask's own static route gets a declared rule like every other endpoint.
+    app.view_functions["static"] = allow(PUBLIC)(app.view_functions["static"])
+    return app
+
+
+def select_locale() -> str:
+    chosen = request.cookies.get("lang")
+    return chosen if chosen in SUPPORTED_LOCALES else "da"
+
+
+def _import_models() -> None:
+    # Every model must be known to the metadata before Alembic or create_all looks at it.
+    from portal.audit import models as _audit  # noqa: F401
+    from portal.auth import models as _auth  # noqa: F401
+    from portal.councils import models as _councils  # noqa: F401
+    from portal.meetings import models as _meetings  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.auth.views import bp as auth_bp
+    from portal.councils.views import bp as councils_bp
+    from portal.demo.views import bp as demo_bp
+    from portal.overview.views import bp as overview_bp
+    from portal.public.views import bp as public_bp
+
+    for blueprint in (public_bp, auth_bp, overview_bp, councils_bp, demo_bp):
+        app.register_blueprint(blueprint)
+
+    @login_manager.user_loader
+    def load_person(person_id: str):  # noqa: ANN202
+        from portal.councils.models import Person
+
+        return db.session.get(Person, int(person_id)) if person_id.isdigit() else None
+
+    @login_manager.unauthorized_handler
+    def unauthorized():  # noqa: ANN202
+        from portal.policy import sign_in_required
+
+        return sign_in_required()
+
+
+def _register_identity_providers(app: Flask) -> None:
+    for provider in app.config["PORTAL_OIDC_PROVIDERS"]:
+        oauth.register(
+            provider["name"],
+            client_id=provider["client_id"],
+            client_secret=provider["client_secret"],
+            server_metadata_url=provider["issuer"] + "/.well-known/openid-configuration",
+            client_kwargs={"scope": provider["scopes"], "code_challenge_method": "S256"},
+        )
+
+
+def _register_transaction_boundary(app: Flask) -> None:
+    """One transaction per request: commit on success, roll back on any error."""
+
+    @app.after_request
+    def finish_transaction(response):  # noqa: ANN001, ANN202
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
+    @app.context_processor
+    def person_context() -> dict[str, Any]:
+        return {"current_person": current_user if current_user.is_authenticated else None}
+
+
+def _register_cli(app: Flask) -> None:
+    from portal.cli import calc_cli
+    from portal.demo.cli import demo_cli
+
+    app.cli.add_command(calc_cli)
+    app.cli.add_command(demo_cli)

@@ -1,0 +1,166 @@
+"""Settings: defaults in code, overrides from PORTAL_* environment variables.
+
+An unknown PORTAL_* variable stops the start, so a typo in a deployment never goes unnoticed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(RuntimeError):
+    """The portal cannot start with these settings."""
+
+
+# Every setting the portal reads, with its default. Environment: PORTAL_<KEY>.
+DEFAULTS: dict[str, Any] = {
+    # "production" refuses demo sign-in and insists on a real secret key.
+    "ENV": "production",
+    "DEMO": False,
+    "SECRET_KEY": None,
+    "DATABASE_URL": None,  # default: SQLite file in the instance folder
+    # OpenID Connect: either a list of providers (JSON, or a path to a JSON file) ...
+    "OIDC_PROVIDERS": None,
+    # ... or one provider given by these three.
+    "OIDC_ISSUER": None,
+    "OIDC_CLIENT_ID": None,
+    "OIDC_CLIENT_SECRET": None,
+    "OIDC_SCOPES": "openid email profile",
+    "OIDC_LABEL": "Log ind med din kommune",
+    # Whom a person who is not registered should contact.
+    "CONTACT_EMAIL": "kkr-sekretariat@example.org",
+    "DEFAULT_TIMEZONE": "Europe/Copenhagen",
+}
+
+# Read by the test suite and CI, not by the portal; listed so they are not "unknown".
+TOOLING_KEYS = {"TEST_DATABASE_URL", "REQUIRE_ALL"}
+
+BOOLEAN_KEYS = {"DEMO"}
+
+
+def _parse_bool(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ConfigError(f"PORTAL_{name} must be 1 or 0, not {raw!r}")
+
+
+def settings_from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
+    environ = dict(os.environ if environ is None else environ)
+    settings = dict(DEFAULTS)
+    for name, raw in environ.items():
+        if not name.startswith("PORTAL_"):
+            continue
+        key = name.removeprefix("PORTAL_")
+        if key in TOOLING_KEYS:
+            continue
+        if key not in DEFAULTS:
+            raise ConfigError(f"unknown setting {name}")
+        settings[key] = _parse_bool(key, raw) if key in BOOLEAN_KEYS else raw
+    return settings
+
+
+def load_oidc_providers(settings: dict[str, Any]) -> list[dict[str, str]]:
+    """The identity providers members can sign in with, as a list of dicts.
+
+    Each has name, label, issuer, client_id, client_secret and scopes.
+    """
+    raw = settings.get("OIDC_PROVIDERS")
+    providers: list[dict[str, str]] = []
+    if raw:
+        if isinstance(raw, str):
+            text = raw.strip()
+            if not text.startswith("["):
+                path = Path(text)
+                if not path.is_file():
+                    raise ConfigError(f"PORTAL_OIDC_PROVIDERS: no such file {text}")
+                text = path.read_text(encoding="utf-8")
+            try:
+                raw = json.loads(text)
+            except json.JSONDecodeError as error:
+                raise ConfigError(f"PORTAL_OIDC_PROVIDERS is not valid JSON: {error}") from error
+        if not isinstance(raw, list):
+            raise ConfigError("PORTAL_OIDC_PROVIDERS must be a JSON list")
+        providers = [dict(item) for item in raw]
+    elif settings.get("OIDC_ISSUER"):
+        providers = [
+            {
+                "name": "default",
+                "label": settings["OIDC_LABEL"],
+                "issuer": settings["OIDC_ISSUER"],
+                "client_id": settings.get("OIDC_CLIENT_ID") or "",
+                "client_secret": settings.get("OIDC_CLIENT_SECRET") or "",
+            }
+        ]
+    names = set()
+    for provider in providers:
+        for field in ("name", "issuer", "client_id"):
+            if not provider.get(field):
+                raise ConfigError(f"OpenID provider {provider!r} lacks {field!r}")
+        if not provider["name"].replace("-", "").replace("_", "").isalnum():
+            raise ConfigError(f"OpenID provider name {provider['name']!r}: use a-z, 0-9, - and _")
+        if provider["name"] in names:
+            raise ConfigError(f"OpenID provider name {provider['name']!r} is used twice")
+        names.add(provider["name"])
+        provider.setdefault("label", provider["name"])
+        provider.setdefault("client_secret", "")
+        provider.setdefault("scopes", settings["OIDC_SCOPES"])
+        provider["issuer"] = provider["issuer"].rstrip("/")
+    return providers
+
+
+def _instance_secret_key(instance_path: str) -> str:
+    """A development secret kept in the instance folder, so sessions survive restarts."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def flask_config(settings: dict[str, Any], instance_path: str) -> dict[str, Any]:
+    """Turn portal settings into Flask's configuration, refusing unsafe combinations."""
+    env = settings["ENV"]
+    if env not in {"production", "development", "test"}:
+        raise ConfigError(f"PORTAL_ENV must be production, development or test, not {env!r}")
+    production = env == "production"
+    if production and settings["DEMO"]:
+        raise ConfigError("demo sign-in (PORTAL_DEMO=1) is refused in production")
+    secret_key = settings["SECRET_KEY"]
+    if not secret_key:
+        if production:
+            raise ConfigError("PORTAL_SECRET_KEY must be set in production")
+        secret_key = _instance_secret_key(instance_path)
+    database_url = settings["DATABASE_URL"] or "sqlite:///" + str(
+        Path(instance_path) / "portal.sqlite3"
+    )
+    return {
+        "PORTAL_ENV": env,
+        "PORTAL_DEMO": bool(settings["DEMO"]),
+        "PORTAL_OIDC_PROVIDERS": load_oidc_providers(settings),
+        "PORTAL_CONTACT_EMAIL": settings["CONTACT_EMAIL"],
+        "PORTAL_TIMEZONE": settings["DEFAULT_TIMEZONE"],
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_NAME": "kkr_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        # Demo runs on plain http://127.0.0.1; everything else is behind TLS.
+        "SESSION_COOKIE_SECURE": not settings["DEMO"] and env != "test",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # The CSRF token lives as long as the session: a page left open for hours still works.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "da",
+        "BABEL_DEFAULT_TIMEZONE": settings["DEFAULT_TIMEZONE"],
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
+        "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
+    }

@@ -1,0 +1,130 @@
+"""Reading the council's people as they stand on a given day. Eager loading keeps the query
+count of a page constant, however many members there are."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from portal.councils.models import (
+    Council,
+    Membership,
+    MunicipalOffice,
+    Person,
+    StaffAssignment,
+    SubstituteAssignment,
+    active_on,
+)
+from portal.extensions import db
+
+
+def council_by_id(council_id: int) -> Council | None:
+    return db.session.get(Council, council_id)
+
+
+def current_memberships(council: Council, day: date) -> list[Membership]:
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .where(Membership.council_id == council.id, active_on(Membership, day))
+            .options(
+                joinedload(Membership.person),
+                joinedload(Membership.municipality),
+                joinedload(Membership.group),
+            )
+            .order_by(Membership.kind, Membership.id)
+        )
+    )
+
+
+def current_substitutes(council: Council, day: date) -> dict[int, SubstituteAssignment]:
+    """Active substitute assignments by membership id."""
+    rows = db.session.scalars(
+        select(SubstituteAssignment)
+        .where(SubstituteAssignment.council_id == council.id, active_on(SubstituteAssignment, day))
+        .options(joinedload(SubstituteAssignment.substitute))
+    )
+    return {row.membership_id: row for row in rows}
+
+
+@dataclass(frozen=True)
+class SeatRow:
+    """One member with their substitute, for lists."""
+
+    membership: Membership
+    substitute: SubstituteAssignment | None
+
+
+def member_rows(council: Council, day: date) -> list[SeatRow]:
+    substitutes = current_substitutes(council, day)
+    memberships = current_memberships(council, day)
+    memberships.sort(key=lambda m: (m.municipality.name, m.kind.value, m.person.name))
+    return [SeatRow(m, substitutes.get(m.id)) for m in memberships]
+
+
+def memberships_of(person: Person, day: date) -> list[Membership]:
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .where(Membership.person_id == person.id, active_on(Membership, day))
+            .options(joinedload(Membership.council), joinedload(Membership.municipality))
+        )
+    )
+
+
+def substitute_for(person: Person, day: date) -> list[SubstituteAssignment]:
+    """The assignments in which `person` is the substitute."""
+    return list(
+        db.session.scalars(
+            select(SubstituteAssignment)
+            .where(SubstituteAssignment.substitute_id == person.id)
+            .where(active_on(SubstituteAssignment, day))
+            .options(
+                joinedload(SubstituteAssignment.membership).joinedload(Membership.person),
+                joinedload(SubstituteAssignment.membership).joinedload(Membership.council),
+            )
+        )
+    )
+
+
+def substitute_of_membership(membership: Membership, day: date) -> SubstituteAssignment | None:
+    return db.session.scalar(
+        select(SubstituteAssignment)
+        .where(SubstituteAssignment.membership_id == membership.id)
+        .where(active_on(SubstituteAssignment, day))
+        .options(joinedload(SubstituteAssignment.substitute))
+    )
+
+
+def is_member(person_id: int, council: Council, day: date) -> bool:
+    return (
+        db.session.scalar(
+            select(Membership.id).where(
+                Membership.person_id == person_id,
+                Membership.council_id == council.id,
+                active_on(Membership, day),
+            )
+        )
+        is not None
+    )
+
+
+def deputy_mayor(municipality_id: int, office: MunicipalOffice) -> Person | None:
+    return db.session.scalar(
+        select(Person).where(
+            Person.municipality_id == municipality_id, Person.municipal_office == office
+        )
+    )
+
+
+def staff_of(council: Council, day: date) -> list[StaffAssignment]:
+    return list(
+        db.session.scalars(
+            select(StaffAssignment)
+            .where(StaffAssignment.council_id == council.id, active_on(StaffAssignment, day))
+            .options(joinedload(StaffAssignment.person))
+        )
+    )

@@ -1,0 +1,37 @@
+"""The few htmx 4 helpers the portal needs (htmx-flask and flask-htmx speak htmx 2 only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, request
+from jinja2_fragments.flask import render_block
+
+
+def is_htmx() -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def hx_source() -> str | None:
+    """The element that sent the request, as htmx 4 names it: `tag#id`."""
+    return request.headers.get("HX-Source")
+
+
+def client_redirect(location: str) -> Response:
+    """Make htmx load a full page at `location` (a 302 would be swapped into the fragment)."""
+    response = Response(status=204)
+    response.headers["HX-Redirect"] = location
+    return response
+
+
+def render(template: str, block: str | None = None, status: int = 200, **context: Any) -> Response:
+    """The full page, or for an htmx request only `block` of it; caches are told they differ."""
+    from flask import make_response, render_template
+
+    if block is not None and is_htmx():
+        body = render_block(template, block, **context)
+    else:
+        body = render_template(template, **context)
+    response = make_response(body, status)
+    response.vary.add("HX-Request")
+    return response

@@ -1,0 +1,48 @@
+"""Danish names for the domain's enumerations, as the UI shows them."""
+
+from __future__ import annotations
+
+import enum
+
+from flask_babel import lazy_gettext as _l
+
+from portal.councils.models import (
+    CouncilOffice,
+    GroupKind,
+    MembershipKind,
+    MunicipalOffice,
+    SubstituteBasis,
+)
+from portal.meetings.models import MeetingKind
+
+LABELS: dict[enum.Enum, object] = {
+    MunicipalOffice.MAYOR: _l("Borgmester"),
+    MunicipalOffice.FIRST_DEPUTY_MAYOR: _l("1. viceborgmester"),
+    MunicipalOffice.SECOND_DEPUTY_MAYOR: _l("2. viceborgmester"),
+    MunicipalOffice.COUNCILLOR: _l("Kommunalbestyrelsesmedlem"),
+    MunicipalOffice.NONE: _l("Intet kommunalt hverv"),
+    GroupKind.PARTY: _l("Parti"),
+    GroupKind.LIST_ALLIANCE: _l("Listesamarbejde"),
+    MembershipKind.MAYOR: _l("Borgmester"),
+    MembershipKind.GROUP_ELECTED: _l("Valgt af gruppe"),
+    CouncilOffice.MEMBER: _l("Medlem"),
+    CouncilOffice.CHAIR: _l("Formand"),
+    CouncilOffice.VICE_CHAIR: _l("Næstformand"),
+    SubstituteBasis.FIRST_DEPUTY_MAYOR: _l("1. viceborgmester"),
+    SubstituteBasis.SECOND_DEPUTY_MAYOR: _l("2. viceborgmester"),
+    SubstituteBasis.CHOSEN_BY_MUNICIPAL_COUNCIL: _l("Valgt af kommunalbestyrelsen"),
+    SubstituteBasis.ELECTED_BY_GROUP: _l("Valgt af gruppen"),
+    MeetingKind.ORDINARY: _l("Ordinært møde"),
+    MeetingKind.EXTRAORDINARY: _l("Ekstraordinært møde"),
+    MeetingKind.CONSTITUTING: _l("Konstituerende møde"),
+}
+
+
+def label(value: enum.Enum | None) -> str:
+    if value is None:
+        return ""
+    return str(LABELS.get(value, value.value))
+
+
+def choices(enum_class: type[enum.Enum]) -> list[tuple[str, str]]:
+    return [(member.value, label(member)) for member in enum_class]

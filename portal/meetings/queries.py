@@ -1,0 +1,56 @@
+"""Reading the meeting plan."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from portal.extensions import db
+from portal.meetings.models import Meeting, MeetingKind
+from portal.rules.calendar import agenda_deadline, proposal_deadline
+
+
+@dataclass(frozen=True)
+class PlannedMeeting:
+    """A meeting with the deadlines that follow from it (rules 3.2, 3.3)."""
+
+    meeting: Meeting
+    proposal_deadline: datetime | None
+    agenda_deadline: datetime | None
+
+
+def with_deadlines(meeting: Meeting) -> PlannedMeeting:
+    # Proposals (rule 3.2) and the agenda deadline (rule 3.3) belong to ordinary meetings.
+    if meeting.kind is MeetingKind.ORDINARY:
+        return PlannedMeeting(
+            meeting, proposal_deadline(meeting.starts_at), agenda_deadline(meeting.starts_at)
+        )
+    return PlannedMeeting(meeting, None, None)
+
+
+def meeting_plan(council_id: int, start: datetime, end: datetime) -> list[PlannedMeeting]:
+    meetings = db.session.scalars(
+        select(Meeting)
+        .where(Meeting.council_id == council_id, Meeting.starts_at >= start)
+        .where(Meeting.starts_at < end)
+        .order_by(Meeting.starts_at)
+    )
+    return [with_deadlines(m) for m in meetings]
+
+
+def upcoming_meetings(council_ids: Iterable[int], now: datetime) -> list[PlannedMeeting]:
+    ids = list(council_ids)
+    if not ids:
+        return []
+    meetings = db.session.scalars(
+        select(Meeting)
+        .where(Meeting.council_id.in_(ids), Meeting.starts_at >= now)
+        .where(Meeting.cancelled_at.is_(None))
+        .options(joinedload(Meeting.council))
+        .order_by(Meeting.starts_at)
+    )
+    return [with_deadlines(m) for m in meetings]

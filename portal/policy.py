@@ -1,0 +1,138 @@
+"""Who may do what: the one place the portal decides permissions.
+
+Every view is wrapped by `allow(...)` with one of the access rules below. The wrapper loads
+what the rule needs (a council from the URL), checks it, and only then runs the view; a test
+walks the URL map and fails on any endpoint without a declared rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from functools import wraps
+from typing import Any
+
+from flask import abort, current_app, g, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal import htmx
+from portal.councils.models import Council, Person, StaffAssignment, active_on
+from portal.extensions import db
+from portal.rules.calendar import COPENHAGEN
+from portal.types import utcnow
+
+
+def today() -> date:
+    """Today's date in Copenhagen: memberships and assignments change at local midnight."""
+    return utcnow().astimezone(COPENHAGEN).date()
+
+
+# --- questions about a person -------------------------------------------------------------
+
+
+def staff_council_ids(person: Any) -> frozenset[int]:
+    """The councils whose secretariat `person` works in today (cached for the request)."""
+    if not getattr(person, "is_authenticated", False):
+        return frozenset()
+    cache = g.setdefault("_staff_council_ids", {})
+    if person.id not in cache:
+        rows = db.session.scalars(
+            select(StaffAssignment.council_id).where(
+                StaffAssignment.person_id == person.id, active_on(StaffAssignment, today())
+            )
+        )
+        cache[person.id] = frozenset(rows)
+    return cache[person.id]
+
+
+def staff_councils(person: Any = None) -> list[Council]:
+    """The councils the person (default: whoever is signed in) works for, for the menu."""
+    ids = staff_council_ids(current_user if person is None else person)
+    if not ids:
+        return []
+    query = select(Council).where(Council.id.in_(ids)).order_by(Council.name)
+    return list(db.session.scalars(query))
+
+
+def is_staff(person: Any, council: Council) -> bool:
+    return council.id in staff_council_ids(person)
+
+
+def can_manage_council(person: Any, council: Council) -> bool:
+    """Keep municipalities, groups, people, memberships and substitutes (the secretariat)."""
+    return is_staff(person, council)
+
+
+def is_staff_anywhere(person: Any) -> bool:
+    return bool(staff_council_ids(person))
+
+
+# --- access rules for views ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccessRule:
+    """Who may reach a view; `check` aborts or returns a response when they may not."""
+
+    name: str
+    needs_sign_in: bool = False
+    council_check: Callable[[Any, Council], bool] | None = None
+    demo_only: bool = False
+
+    def check(self, view_args: dict[str, Any]) -> Any:
+        if self.demo_only and not current_app.config["PORTAL_DEMO"]:
+            abort(404)
+        if self.council_check is not None:
+            slug = view_args.pop("council_slug")
+            council = db.session.scalar(select(Council).where(Council.slug == slug))
+            if council is None:
+                abort(404)
+            g.council = council
+            view_args["council"] = council
+        if self.needs_sign_in and not current_user.is_authenticated:
+            return sign_in_required()
+        if self.council_check is not None and not self.council_check(current_user, g.council):
+            abort(403)
+        return None
+
+
+PUBLIC = AccessRule("public")
+SIGNED_IN = AccessRule("signed_in", needs_sign_in=True)
+COUNCIL_PUBLIC = AccessRule("council_public", council_check=lambda person, council: True)
+COUNCIL_STAFF = AccessRule("council_staff", needs_sign_in=True, council_check=can_manage_council)
+DEMO = AccessRule("demo", demo_only=True)
+
+
+def sign_in_required() -> Any:
+    """Send the anonymous to sign-in, then back; under htmx without swapping a page in."""
+    target = url_for("auth.sign_in", next=request.full_path.rstrip("?"))
+    if htmx.is_htmx():
+        return htmx.client_redirect(target)
+    return redirect(target)
+
+
+def allow(rule: AccessRule) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare and enforce who may use a view."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def guarded(**view_args: Any) -> Any:
+            refusal = rule.check(view_args)
+            if refusal is not None:
+                return refusal
+            return view(**view_args)
+
+        guarded.access_rule = rule  # type: ignore[attr-defined]
+        return guarded
+
+    return decorate
+
+
+def declared_rule(view: Callable[..., Any]) -> AccessRule | None:
+    return getattr(view, "access_rule", None)
+
+
+def current_person() -> Person | None:
+    return current_user if current_user.is_authenticated else None

@@ -1,0 +1,40 @@
+"""Jinja filters and globals: times shown in Copenhagen, dates in Danish."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask
+from flask_babel import format_date, format_datetime, get_locale
+
+from portal.rules.calendar import COPENHAGEN
+
+
+def local_datetime(moment: datetime | None, style: str = "d. MMMM y 'kl.' HH:mm") -> str:
+    if moment is None:
+        return ""
+    return format_datetime(moment.astimezone(COPENHAGEN), style, rebase=False)
+
+
+def long_date(day: date | datetime | None) -> str:
+    if day is None:
+        return ""
+    if isinstance(day, datetime):
+        day = day.astimezone(COPENHAGEN).date()
+    return format_date(day, "EEEE d. MMMM y")
+
+
+def iso_datetime(moment: datetime) -> str:
+    return moment.astimezone(COPENHAGEN).isoformat(timespec="minutes")
+
+
+def register(app: Flask) -> None:
+    from portal import labels, policy
+
+    app.add_template_global(get_locale)
+    app.add_template_filter(labels.label)
+    app.add_template_global(policy.staff_councils)
+    app.add_template_global(policy.can_manage_council)
+    app.add_template_filter(local_datetime)
+    app.add_template_filter(long_date)
+    app.add_template_filter(iso_datetime)

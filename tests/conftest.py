@@ -1,0 +1,129 @@
+"""The test harness: the portal on SQLite always, and on PostgreSQL when
+PORTAL_TEST_DATABASE_URL is set (each run gets its own fresh database)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from portal import create_app
+from portal.extensions import db
+from tests.support import skip_unless
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> str:
+    url = os.environ.get("PORTAL_TEST_DATABASE_URL")
+    skip_unless(bool(url), "PORTAL_TEST_DATABASE_URL is not set (PostgreSQL tests)")
+    return str(url)
+
+
+def _create_postgres_database(server_url: str) -> tuple[str, object]:
+    """A fresh database beside the one in `server_url`; returns its URL and a dropper."""
+    base = make_url(server_url)
+    name = f"portal_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": name},
+            )
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+    return base.set(database=name).render_as_string(hide_password=False), drop
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[str]:  # noqa: ANN001
+    if request.param == "sqlite":
+        yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "portal.sqlite3")
+        return
+    server_url = request.getfixturevalue("postgres_server_url")
+    url, drop = _create_postgres_database(server_url)
+    try:
+        yield url
+    finally:
+        drop()  # type: ignore[operator]
+
+
+def test_settings(database_url: str, **extra: object) -> dict[str, object]:
+    return {"ENV": "test", "SECRET_KEY": "test-secret", "DATABASE_URL": database_url, **extra}
+
+
+@pytest.fixture(scope="session")
+def schema(database_url: str) -> str:
+    """The schema built by the real migrations, once per backend."""
+    from flask_migrate import upgrade
+
+    app = create_app(test_settings(database_url))
+    with app.app_context():
+        upgrade(directory=str(Path(__file__).parent.parent / "migrations"))
+        db.engine.dispose()
+    return database_url
+
+
+def wipe(app: Flask) -> None:
+    with app.app_context():
+        db.session.rollback()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+
+
+class CommittingClient(FlaskClient):
+    """Commits what the test built before each request, as the request sees another session."""
+
+    def open(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        db.session.commit()
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def app(schema: str) -> Iterator[Flask]:
+    app = create_app(test_settings(schema))
+    app.test_client_class = CommittingClient
+    app.config["WTF_CSRF_ENABLED"] = False
+    with app.app_context():
+        yield app
+        db.session.remove()
+    wipe(app)
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def csrf_app(app: Flask) -> Flask:
+    """The same app with CSRF protection on, as in production."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    return app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def sign_in(client: FlaskClient, person) -> None:  # noqa: ANN001
+    """Sign a person in through the session, as Flask-Login stores it."""
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(person.id)
+        session["_fresh"] = True

@@ -1,0 +1,33 @@
+"""Shared helpers for the test suite: required tools, free ports."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+
+import pytest
+
+# CI sets PORTAL_REQUIRE_ALL=1: a test that would skip for a missing tool fails instead.
+REQUIRE_ALL = os.environ.get("PORTAL_REQUIRE_ALL") == "1"
+
+
+def skip_unless(condition: bool, reason: str) -> None:
+    if condition:
+        return
+    if REQUIRE_ALL:
+        pytest.fail(f"PORTAL_REQUIRE_ALL=1 but {reason}")
+    pytest.skip(reason)
+
+
+def require_program(name: str, path: str | None = None) -> str:
+    found = path if path and os.path.exists(path) else shutil.which(name)
+    skip_unless(found is not None, f"{name} is not installed")
+    assert found is not None
+    return found
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
