@@ -31,6 +31,7 @@ def iso_datetime(moment: datetime) -> str:
 def register(app: Flask) -> None:
     from portal import labels, policy
 
+    app.jinja_env.add_extension("jinja2.ext.do")
     app.add_template_global(get_locale)
     app.add_template_filter(labels.label)
     app.add_template_global(policy.staff_councils)

@@ -89,11 +89,16 @@ def wipe(app: Flask) -> None:
 
 
 class CommittingClient(FlaskClient):
-    """Commits what the test built before each request, as the request sees another session."""
+    """Runs each request as production does: in its own app context, so with its own `g` and
+    database session. What the test built is committed first, and the test's objects are
+    expired afterwards so that they show what the request stored."""
 
     def open(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
         db.session.commit()
-        return super().open(*args, **kwargs)
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()
+        return response
 
 
 @pytest.fixture

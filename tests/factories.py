@@ -51,13 +51,16 @@ def make_group(council: Council, letter: str = "A", name: str | None = None) -> 
 
 
 def make_person(
+    council: Council | None = None,
     name: str | None = None,
     email: str | None = None,
     municipality: Municipality | None = None,
     office: MunicipalOffice = MunicipalOffice.COUNCILLOR,
 ) -> Person:
     number = next(_sequence)
+    council = council or (municipality.council if municipality else None) or make_council()
     person = Person(
+        council=council,
         name=name or f"Person {number}",
         email=(email or f"person{number}@kkr-test.example").lower(),
         municipality=municipality,
@@ -83,6 +86,7 @@ def make_member(
     municipality = municipality or make_municipality(council)
     if person is None:
         person = make_person(
+            council,
             municipality=municipality,
             office=MunicipalOffice.MAYOR
             if kind is MembershipKind.MAYOR
@@ -123,7 +127,7 @@ def make_substitute(
 
 
 def make_staff(council: Council, person: Person | None = None) -> Person:
-    person = person or make_person(office=MunicipalOffice.NONE)
+    person = person or make_person(council, office=MunicipalOffice.NONE)
     db.session.add(StaffAssignment(council=council, person=person, starts_on=LONG_AGO))
     db.session.flush()
     return person

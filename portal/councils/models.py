@@ -109,6 +109,8 @@ class Person(UserMixin, db.Model):
     """Anyone the portal knows: members, substitutes, staff. Registered by staff, never deleted."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The council whose secretariat keeps this person's record (scopes who may see and edit it).
+    council_id: Mapped[int] = mapped_column(ForeignKey("council.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     # Kept lower-case; the first OpenID sign-in is bound by this address (verified by the provider).
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -119,6 +121,7 @@ class Person(UserMixin, db.Model):
         server_default=MunicipalOffice.NONE.value,
     )
 
+    council: Mapped[Council] = relationship()
     municipality: Mapped[Municipality | None] = relationship()
 
     def __repr__(self) -> str:

@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from portal.councils.models import (
     Council,
+    Group,
     Membership,
     MunicipalOffice,
     Person,
@@ -126,5 +127,65 @@ def staff_of(council: Council, day: date) -> list[StaffAssignment]:
             select(StaffAssignment)
             .where(StaffAssignment.council_id == council.id, active_on(StaffAssignment, day))
             .options(joinedload(StaffAssignment.person))
+        )
+    )
+
+
+def people_of(council: Council, search: str = "") -> list[Person]:
+    """The people the council's secretariat keeps, optionally filtered by name or e-mail."""
+    query = (
+        select(Person)
+        .where(Person.council_id == council.id)
+        .options(joinedload(Person.municipality))
+        .order_by(Person.name)
+    )
+    if search:
+        pattern = f"%{search.lower()}%"
+        query = query.where(
+            or_(func.lower(Person.name).like(pattern), func.lower(Person.email).like(pattern))
+        )
+    return list(db.session.scalars(query))
+
+
+def ended_memberships(council: Council) -> list[Membership]:
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .where(Membership.council_id == council.id, Membership.ends_on.is_not(None))
+            .options(joinedload(Membership.person), joinedload(Membership.municipality))
+            .order_by(Membership.ends_on.desc())
+        )
+    )
+
+
+def ended_substitutes(council: Council) -> list[SubstituteAssignment]:
+    return list(
+        db.session.scalars(
+            select(SubstituteAssignment)
+            .where(
+                SubstituteAssignment.council_id == council.id,
+                SubstituteAssignment.ends_on.is_not(None),
+            )
+            .options(
+                joinedload(SubstituteAssignment.substitute),
+                joinedload(SubstituteAssignment.membership).joinedload(Membership.person),
+            )
+            .order_by(SubstituteAssignment.ends_on.desc())
+        )
+    )
+
+
+def in_council(model: type, council: Council, object_id: int):  # noqa: ANN201
+    """Load a record of `council` by id; another council's record counts as absent."""
+    found = db.session.get(model, object_id)
+    if found is None or found.council_id != council.id:
+        return None
+    return found
+
+
+def groups_of(council: Council) -> list[Group]:
+    return list(
+        db.session.scalars(
+            select(Group).where(Group.council_id == council.id).order_by(Group.letter)
         )
     )

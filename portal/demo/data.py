@@ -116,7 +116,11 @@ def build_demo_council(session: Session, today: date) -> Council:
             name = next(names)
         used.add(name)
         person = Person(
-            name=name, email=email_for(name), municipality=municipality, municipal_office=office
+            council=council,
+            name=name,
+            email=email_for(name),
+            municipality=municipality,
+            municipal_office=office,
         )
         session.add(person)
         return person
