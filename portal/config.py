@@ -76,7 +76,7 @@ def load_oidc_providers(settings: dict[str, Any]) -> list[dict[str, str]]:
     if raw:
         if isinstance(raw, str):
             text = raw.strip()
-            if not text.startswith("["):
+            if not text.startswith(("[", "{")):
                 path = Path(text)
                 if not path.is_file():
                     raise ConfigError(f"PORTAL_OIDC_PROVIDERS: no such file {text}")

@@ -68,6 +68,22 @@ def test_settings(database_url: str, **extra: object) -> dict[str, object]:
     return {"ENV": "test", "SECRET_KEY": "test-secret", "DATABASE_URL": database_url, **extra}
 
 
+test_settings.__test__ = False  # a helper, not a test
+
+
+@pytest.fixture
+def scratch_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """An empty database on the same backend, for tests that build their own schema."""
+    if database_url.startswith("sqlite"):
+        yield "sqlite:///" + str(tmp_path / "scratch.sqlite3")
+        return
+    url, drop = _create_postgres_database(database_url)
+    try:
+        yield url
+    finally:
+        drop()  # type: ignore[operator]
+
+
 @pytest.fixture(scope="session")
 def schema(database_url: str) -> str:
     """The schema built by the real migrations, once per backend."""

@@ -13,6 +13,7 @@ from portal.councils.models import (
     Council,
     Group,
     Membership,
+    MembershipKind,
     MunicipalOffice,
     Person,
     StaffAssignment,
@@ -62,7 +63,10 @@ class SeatRow:
 def member_rows(council: Council, day: date) -> list[SeatRow]:
     substitutes = current_substitutes(council, day)
     memberships = current_memberships(council, day)
-    memberships.sort(key=lambda m: (m.municipality.name, m.kind.value, m.person.name))
+    # By municipality, the mayor first.
+    memberships.sort(
+        key=lambda m: (m.municipality.name, m.kind is not MembershipKind.MAYOR, m.person.name)
+    )
     return [SeatRow(m, substitutes.get(m.id)) for m in memberships]
 
 

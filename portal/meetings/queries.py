@@ -32,11 +32,11 @@ def with_deadlines(meeting: Meeting) -> PlannedMeeting:
     return PlannedMeeting(meeting, None, None)
 
 
-def meeting_plan(council_id: int, start: datetime, end: datetime) -> list[PlannedMeeting]:
+def meeting_plan(council_id: int, start: datetime) -> list[PlannedMeeting]:
+    """Every meeting from `start` on, cancelled ones included (the plan shows them struck)."""
     meetings = db.session.scalars(
         select(Meeting)
         .where(Meeting.council_id == council_id, Meeting.starts_at >= start)
-        .where(Meeting.starts_at < end)
         .order_by(Meeting.starts_at)
     )
     return [with_deadlines(m) for m in meetings]

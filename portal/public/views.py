@@ -29,11 +29,10 @@ def index():  # noqa: ANN201
 @bp.get("/kkr/<council_slug>/")
 @allow(COUNCIL_PUBLIC)
 def show_meeting_plan(council: Council):  # noqa: ANN201
-    year = today().year
-    start = datetime(year, 1, 1, tzinfo=COPENHAGEN)
-    end = datetime(year + 2, 1, 1, tzinfo=COPENHAGEN)
+    # The plan of the current year and everything planned after it.
+    start = datetime(today().year, 1, 1, tzinfo=COPENHAGEN)
     return render_template(
-        "public/meeting_plan.html", council=council, planned=meeting_plan(council.id, start, end)
+        "public/meeting_plan.html", council=council, planned=meeting_plan(council.id, start)
     )
 
 

@@ -121,7 +121,9 @@ def test_person_form_messages_are_danish(staff_client, council):
 def test_person_search_answers_htmx_with_the_results_only(staff_client, council):
     make_person(council, name="Karen Blixen")
     make_person(council, name="Niels Bohr")
-    response = staff_client.get(admin_url(council, "personer?q=blix"), headers={"HX-Request": "true"})
+    response = staff_client.get(
+        admin_url(council, "personer?q=blix"), headers={"HX-Request": "true"}
+    )
     text = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Karen Blixen" in text and "Niels Bohr" not in text
@@ -133,11 +135,15 @@ def mayor_with_deputies(council):
     municipality = make_municipality(council, "Køge")
     mayor = make_member(council, kind=MembershipKind.MAYOR, municipality=municipality)
     first = make_person(
-        council, "Første Viceborgmester", municipality=municipality,
+        council,
+        "Første Viceborgmester",
+        municipality=municipality,
         office=MunicipalOffice.FIRST_DEPUTY_MAYOR,
     )
     second = make_person(
-        council, "Anden Viceborgmester", municipality=municipality,
+        council,
+        "Anden Viceborgmester",
+        municipality=municipality,
         office=MunicipalOffice.SECOND_DEPUTY_MAYOR,
     )
     return mayor, first, second
@@ -195,8 +201,8 @@ def test_rule_1_2_a_substitute_serves_one_member_only(staff_client, council):
     shared = make_substitute(first_member).substitute
     response = assign(staff_client, council, second_member, shared)
     assert response.status_code == 422
-    assert (
-        f"allerede stedfortræder for {first_member.person.name}" in response.get_data(as_text=True)
+    assert f"allerede stedfortræder for {first_member.person.name}" in response.get_data(
+        as_text=True
     )
     assert count(SubstituteAssignment) == 1
 
