@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, request
-from flask_login import current_user
 
 from portal import config as portal_config
 from portal.extensions import babel, csrf, db, login_manager, migrate, oauth
@@ -113,10 +112,6 @@ def _register_transaction_boundary(app: Flask) -> None:
         else:
             db.session.rollback()
         return response
-
-    @app.context_processor
-    def person_context() -> dict[str, Any]:
-        return {"current_person": current_user if current_user.is_authenticated else None}
 
 
 def _register_cli(app: Flask) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, request
+from flask import Response, make_response, render_template, request
 from jinja2_fragments.flask import render_block
 
 
@@ -26,8 +26,6 @@ def client_redirect(location: str) -> Response:
 
 def render(template: str, block: str | None = None, status: int = 200, **context: Any) -> Response:
     """The full page, or for an htmx request only `block` of it; caches are told they differ."""
-    from flask import make_response, render_template
-
     if block is not None and is_htmx():
         body = render_block(template, block, **context)
     else:

@@ -18,7 +18,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal import htmx
-from portal.councils.models import Council, Person, StaffAssignment, active_on
+from portal.councils.models import Council, StaffAssignment, active_on
 from portal.extensions import db
 from portal.rules.calendar import COPENHAGEN
 from portal.types import utcnow
@@ -132,7 +132,3 @@ def allow(rule: AccessRule) -> Callable[[Callable[..., Any]], Callable[..., Any]
 
 def declared_rule(view: Callable[..., Any]) -> AccessRule | None:
     return getattr(view, "access_rule", None)
-
-
-def current_person() -> Person | None:
-    return current_user if current_user.is_authenticated else None

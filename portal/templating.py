@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
+from flask_login import current_user
 
 from portal.rules.calendar import COPENHAGEN
 
@@ -28,10 +29,19 @@ def iso_datetime(moment: datetime) -> str:
     return moment.astimezone(COPENHAGEN).isoformat(timespec="minutes")
 
 
+def current_person() -> object | None:
+    return current_user if current_user.is_authenticated else None
+
+
 def register(app: Flask) -> None:
     from portal import labels, policy
 
     app.jinja_env.add_extension("jinja2.ext.do")
+
+    @app.context_processor
+    def person_context() -> dict[str, object]:
+        return {"current_person": current_person()}
+
     app.add_template_global(get_locale)
     app.add_template_filter(labels.label)
     app.add_template_global(policy.staff_councils)

@@ -8,7 +8,13 @@ from sqlalchemy.orm import joinedload
 
 from portal import audit
 from portal.auth.views import landing_after_sign_in, start_session
-from portal.councils.models import Membership, Person, StaffAssignment, SubstituteAssignment
+from portal.councils.models import (
+    CouncilOffice,
+    Membership,
+    Person,
+    StaffAssignment,
+    SubstituteAssignment,
+)
 from portal.extensions import db
 from portal.policy import DEMO, allow
 
@@ -23,8 +29,11 @@ def demo_people() -> dict[str, list]:
         select(Membership)
         .where(Membership.ends_on.is_(None))
         .options(joinedload(Membership.person), joinedload(Membership.municipality))
-        .order_by(Membership.office.desc(), Membership.kind, Membership.id)
+        .order_by(Membership.id)
     ).all()
+    # Chair and vice-chair first: they are the ones a demo visitor most often wants.
+    office_order = {CouncilOffice.CHAIR: 0, CouncilOffice.VICE_CHAIR: 1, CouncilOffice.MEMBER: 2}
+    memberships = sorted(memberships, key=lambda m: office_order[m.office])
     substitutes = db.session.scalars(
         select(SubstituteAssignment)
         .where(SubstituteAssignment.ends_on.is_(None))
