@@ -11,7 +11,6 @@ from portal import config as portal_config
 from portal.extensions import babel, csrf, db, login_manager, migrate, oauth
 
 ROOT = Path(__file__).resolve().parent.parent
-SUPPORTED_LOCALES = ("da", "en")
 
 
 def create_app(settings: dict[str, Any] | None = None) -> Flask:
@@ -57,7 +56,7 @@ def create_app(settings: dict[str, Any] | None = None) -> Flask:
 
 def select_locale() -> str:
     chosen = request.cookies.get("lang")
-    return chosen if chosen in SUPPORTED_LOCALES else "da"
+    return chosen if chosen in portal_config.SUPPORTED_LOCALES else "da"
 
 
 def _import_models() -> None:

@@ -11,6 +11,9 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+# The UI languages: Danish first, English second.
+SUPPORTED_LOCALES = ("da", "en")
+
 
 class ConfigError(RuntimeError):
     """The portal cannot start with these settings."""

@@ -92,6 +92,9 @@ class OfficeForm(PortalForm):
 
 class EndPeriodForm(PortalForm):
     ends_on = DateField(_l("Sidste dag"), validators=[InputRequired(REQUIRED)])
+
+
+class EndMembershipForm(EndPeriodForm):
     reason = StringField(
         _l("Begrundelse"),
         validators=[InputRequired(REQUIRED), Length(max=300)],

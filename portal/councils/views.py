@@ -1,11 +1,12 @@
 """Staff maintain the council: municipalities, groups, people, memberships, substitutes.
 
 Every view: load (404 for another council's record), authorise (policy, via `allow`), act
-through one operation, redirect 303 on success or re-render the form with 422.
+through one operation, redirect 303 on success or show the form again with 422.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
@@ -15,6 +16,7 @@ from flask_wtf import FlaskForm
 from portal import htmx
 from portal.councils import operations, queries
 from portal.councils.forms import (
+    EndMembershipForm,
     EndPeriodForm,
     GroupForm,
     MembershipForm,
@@ -42,30 +44,47 @@ from portal.policy import COUNCIL_STAFF, allow, today
 bp = Blueprint("councils", __name__, url_prefix="/kkr/<council_slug>/admin")
 
 
-def load(model: type, council: Council, object_id: int) -> Any:
-    found = queries.in_council(model, council, object_id)
+def load(model: type, council: Council, object_id: int | None) -> Any:
+    found = queries.in_council(model, council, object_id) if object_id else None
     if found is None:
         abort(404)
     return found
 
 
-def refused(form: FlaskForm, refusal: Refused) -> None:
-    getattr(form, refusal.field).errors.append(refusal.message)
+def load_optional(model: type, council: Council, object_id: int | None) -> Any:
+    return load(model, council, object_id) if object_id else None
 
 
-def invalid(template: str, **context: Any):  # noqa: ANN201
-    """The form again with its messages; 422 so htmx 4 swaps it in and caches do not keep it."""
-    return htmx.render(template, block="form", status=422, **context)
+def form_page(
+    template: str,
+    form: FlaskForm,
+    act: Callable[[], Any],
+    success: str | Callable[[Any], str],
+    next_url: str,
+    **context: Any,
+):  # noqa: ANN201
+    """GET shows the form. A valid POST runs `act` (an operation) and redirects 303 with a
+    flash message. Invalid input or a refused rule shows the form again, as typed, with its
+    messages and status 422 (htmx 4 swaps it in; only the form block for htmx)."""
+    if form.validate_on_submit():
+        try:
+            result = act()
+        except Refused as refusal:
+            getattr(form, refusal.field).errors.append(refusal.message)
+        else:
+            flash(success(result) if callable(success) else success, "success")
+            return redirect(next_url, 303)
+    if form.is_submitted():
+        return htmx.render(template, block="form", status=422, form=form, **context)
+    return htmx.render(template, form=form, **context)
 
 
-def done(message: str, endpoint: str, council: Council, **values: Any):  # noqa: ANN201
-    flash(message, "success")
-    return redirect(url_for(endpoint, council_slug=council.slug, **values), 303)
+def admin_url(endpoint: str, council: Council, **values: Any) -> str:
+    return url_for(f"councils.{endpoint}", council_slug=council.slug, **values)
 
 
-def municipality_choices(council: Council, optional: bool = False) -> list[tuple]:
-    choices = [(m.id, m.name) for m in council.municipalities]
-    return [NO_CHOICE, *choices] if optional else choices
+def municipality_choices(council: Council) -> list[tuple]:
+    return [NO_CHOICE, *[(m.id, m.name) for m in council.municipalities]]
 
 
 def group_choices(council: Council) -> list[tuple]:
@@ -98,24 +117,22 @@ def show_history(council: Council):  # noqa: ANN201
     )
 
 
-# --- municipalities -----------------------------------------------------------------------
+# --- municipalities and groups ------------------------------------------------------------
 
 
 @bp.route("/kommuner", methods=["GET", "POST"])
 @allow(COUNCIL_STAFF)
 def list_municipalities(council: Council):  # noqa: ANN201
     form = MunicipalityForm()
-    context = {"council": council, "form": form, "municipalities": council.municipalities}
-    if form.validate_on_submit():
-        try:
-            operations.save_municipality(council, form.name.data)
-        except Refused as refusal:
-            refused(form, refusal)
-        else:
-            return done(_("Kommunen er oprettet."), "councils.list_municipalities", council)
-    if form.is_submitted():
-        return invalid("councils/municipalities.html", **context)
-    return htmx.render("councils/municipalities.html", **context)
+    return form_page(
+        "councils/municipalities.html",
+        form,
+        lambda: operations.save_municipality(council, form.name.data),
+        _("Kommunen er oprettet."),
+        admin_url("list_municipalities", council),
+        council=council,
+        municipalities=council.municipalities,
+    )
 
 
 @bp.route("/kommuner/<int:municipality_id>", methods=["GET", "POST"])
@@ -123,39 +140,32 @@ def list_municipalities(council: Council):  # noqa: ANN201
 def edit_municipality(council: Council, municipality_id: int):  # noqa: ANN201
     municipality = load(Municipality, council, municipality_id)
     form = MunicipalityForm(obj=municipality)
-    context = {"council": council, "form": form, "municipality": municipality}
-    if form.validate_on_submit():
-        try:
-            operations.save_municipality(council, form.name.data, municipality)
-        except Refused as refusal:
-            refused(form, refusal)
-        else:
-            return done(_("Kommunen er gemt."), "councils.list_municipalities", council)
-    if form.is_submitted():
-        return invalid("councils/municipality_form.html", **context)
-    return htmx.render("councils/municipality_form.html", **context)
-
-
-# --- groups -------------------------------------------------------------------------------
+    return form_page(
+        "councils/municipality_form.html",
+        form,
+        lambda: operations.save_municipality(council, form.name.data, municipality),
+        _("Kommunen er gemt."),
+        admin_url("list_municipalities", council),
+        council=council,
+        municipality=municipality,
+    )
 
 
 @bp.route("/grupper", methods=["GET", "POST"])
 @allow(COUNCIL_STAFF)
 def list_groups(council: Council):  # noqa: ANN201
     form = GroupForm()
-    context = {"council": council, "form": form, "groups": queries.groups_of(council)}
-    if form.validate_on_submit():
-        try:
-            operations.save_group(
-                council, form.letter.data, form.name.data, GroupKind(form.kind.data)
-            )
-        except Refused as refusal:
-            refused(form, refusal)
-        else:
-            return done(_("Gruppen er oprettet."), "councils.list_groups", council)
-    if form.is_submitted():
-        return invalid("councils/groups.html", **context)
-    return htmx.render("councils/groups.html", **context)
+    return form_page(
+        "councils/groups.html",
+        form,
+        lambda: operations.save_group(
+            council, form.letter.data, form.name.data, GroupKind(form.kind.data)
+        ),
+        _("Gruppen er oprettet."),
+        admin_url("list_groups", council),
+        council=council,
+        groups=queries.groups_of(council),
+    )
 
 
 @bp.route("/grupper/<int:group_id>", methods=["GET", "POST"])
@@ -163,19 +173,17 @@ def list_groups(council: Council):  # noqa: ANN201
 def edit_group(council: Council, group_id: int):  # noqa: ANN201
     group = load(Group, council, group_id)
     form = GroupForm(obj=group, kind=group.kind.value)
-    context = {"council": council, "form": form, "group": group}
-    if form.validate_on_submit():
-        try:
-            operations.save_group(
-                council, form.letter.data, form.name.data, GroupKind(form.kind.data), group
-            )
-        except Refused as refusal:
-            refused(form, refusal)
-        else:
-            return done(_("Gruppen er gemt."), "councils.list_groups", council)
-    if form.is_submitted():
-        return invalid("councils/group_form.html", **context)
-    return htmx.render("councils/group_form.html", **context)
+    return form_page(
+        "councils/group_form.html",
+        form,
+        lambda: operations.save_group(
+            council, form.letter.data, form.name.data, GroupKind(form.kind.data), group
+        ),
+        _("Gruppen er gemt."),
+        admin_url("list_groups", council),
+        council=council,
+        group=group,
+    )
 
 
 # --- people -------------------------------------------------------------------------------
@@ -194,31 +202,31 @@ def list_people(council: Council):  # noqa: ANN201
     )
 
 
-def _person_form(council: Council, person: Person | None = None) -> PersonForm:
-    if person is None:
-        form = PersonForm()
-    else:
-        form = PersonForm(
-            obj=person,
-            municipality_id=person.municipality_id,
-            municipal_office=person.municipal_office.value,
-        )
-    form.municipality_id.choices = municipality_choices(council, optional=True)
-    return form
-
-
-def _save_person(council: Council, form: PersonForm, person: Person | None) -> Person:
-    municipality = (
-        load(Municipality, council, form.municipality_id.data)
-        if form.municipality_id.data
-        else None
+def _person_page(council: Council, person: Person | None):  # noqa: ANN202
+    form = PersonForm(
+        obj=person,
+        municipality_id=person.municipality_id if person else None,
+        municipal_office=(person.municipal_office if person else MunicipalOffice.COUNCILLOR).value,
     )
-    return operations.save_person(
-        council,
-        name=form.name.data,
-        email=form.email.data,
-        municipality=municipality,
-        office=MunicipalOffice(form.municipal_office.data),
+    form.municipality_id.choices = municipality_choices(council)
+
+    def save() -> Person:
+        return operations.save_person(
+            council,
+            name=form.name.data,
+            email=form.email.data,
+            municipality=load_optional(Municipality, council, form.municipality_id.data),
+            office=MunicipalOffice(form.municipal_office.data),
+            person=person,
+        )
+
+    return form_page(
+        "councils/person_form.html",
+        form,
+        save,
+        _("Personen er gemt.") if person else _("Personen er oprettet."),
+        admin_url("list_people", council),
+        council=council,
         person=person,
     )
 
@@ -226,39 +234,16 @@ def _save_person(council: Council, form: PersonForm, person: Person | None) -> P
 @bp.route("/personer/ny", methods=["GET", "POST"])
 @allow(COUNCIL_STAFF)
 def add_person(council: Council):  # noqa: ANN201
-    form = _person_form(council)
-    context = {"council": council, "form": form, "person": None}
-    if form.validate_on_submit():
-        try:
-            _save_person(council, form, None)
-        except Refused as refusal:
-            refused(form, refusal)
-        else:
-            return done(_("Personen er oprettet."), "councils.list_people", council)
-    if form.is_submitted():
-        return invalid("councils/person_form.html", **context)
-    return htmx.render("councils/person_form.html", **context)
+    return _person_page(council, None)
 
 
 @bp.route("/personer/<int:person_id>", methods=["GET", "POST"])
 @allow(COUNCIL_STAFF)
 def edit_person(council: Council, person_id: int):  # noqa: ANN201
-    person = load(Person, council, person_id)
-    form = _person_form(council, person)
-    context = {"council": council, "form": form, "person": person}
-    if form.validate_on_submit():
-        try:
-            _save_person(council, form, person)
-        except Refused as refusal:
-            refused(form, refusal)
-        else:
-            return done(_("Personen er gemt."), "councils.list_people", council)
-    if form.is_submitted():
-        return invalid("councils/person_form.html", **context)
-    return htmx.render("councils/person_form.html", **context)
+    return _person_page(council, load(Person, council, person_id))
 
 
-# --- memberships --------------------------------------------------------------------------
+# --- memberships (rules 1.0, 1.9) ---------------------------------------------------------
 
 
 @bp.route("/medlemmer/ny", methods=["GET", "POST"])
@@ -269,87 +254,100 @@ def add_membership(council: Council):  # noqa: ANN201
         NO_CHOICE,
         *[(p.id, f"{p.name} ({p.email})") for p in queries.people_of(council)],
     ]
-    form.municipality_id.choices = municipality_choices(council, optional=True)
+    form.municipality_id.choices = municipality_choices(council)
     form.group_id.choices = group_choices(council)
-    context = {"council": council, "form": form}
-    if form.validate_on_submit():
-        try:
-            membership = operations.add_membership(
-                council,
-                person=load(Person, council, form.person_id.data),
-                municipality=load(Municipality, council, form.municipality_id.data),
-                group=load(Group, council, form.group_id.data) if form.group_id.data else None,
-                kind=MembershipKind(form.kind.data),
-                office=CouncilOffice(form.office.data),
-                starts_on=form.starts_on.data,
-            )
-        except Refused as refusal:
-            refused(form, refusal)
-        else:
-            return done(
-                _("%(name)s er indsat som medlem.", name=membership.person.name),
-                "councils.show_council_admin",
-                council,
-            )
-    if form.is_submitted():
-        return invalid("councils/membership_form.html", **context)
-    return htmx.render("councils/membership_form.html", **context)
+    return form_page(
+        "councils/membership_form.html",
+        form,
+        lambda: operations.add_membership(
+            council,
+            person=load(Person, council, form.person_id.data),
+            municipality=load(Municipality, council, form.municipality_id.data),
+            group=load_optional(Group, council, form.group_id.data),
+            kind=MembershipKind(form.kind.data),
+            office=CouncilOffice(form.office.data),
+            starts_on=form.starts_on.data,
+        ),
+        lambda membership: _("%(name)s er indsat som medlem.", name=membership.person.name),
+        admin_url("show_council_admin", council),
+        council=council,
+    )
+
+
+def _membership_page(
+    council: Council,
+    membership: Membership,
+    *,
+    submitted: FlaskForm,
+    office_form: OfficeForm,
+    end_form: EndPeriodForm,
+    substitute: SubstituteAssignment | None,
+    act: Callable[[], Any],
+    success: str | Callable[[Any], str],
+):  # noqa: ANN202
+    """The membership page holds two forms: office and group, and ending the substitute;
+    `submitted` is the one this request posts."""
+    office_form.group_id.choices = group_choices(council)
+    return form_page(
+        "councils/membership.html",
+        submitted,
+        act,
+        success,
+        admin_url("edit_membership", council, membership_id=membership.id),
+        council=council,
+        membership=membership,
+        office_form=office_form,
+        end_form=end_form,
+        substitute=substitute,
+    )
 
 
 @bp.route("/medlemmer/<int:membership_id>", methods=["GET", "POST"])
 @allow(COUNCIL_STAFF)
 def edit_membership(council: Council, membership_id: int):  # noqa: ANN201
     membership = load(Membership, council, membership_id)
-    form = OfficeForm(office=membership.office.value, group_id=membership.group_id)
-    form.group_id.choices = group_choices(council)
-    substitute = queries.substitute_of_membership(membership, today())
-    context = {
-        "council": council,
-        "form": form,
-        "membership": membership,
-        "substitute": substitute,
-        "end_form": EndPeriodForm(ends_on=today(), formdata=None),
-    }
-    if form.validate_on_submit():
-        try:
-            operations.change_office(
-                membership,
-                CouncilOffice(form.office.data),
-                load(Group, council, form.group_id.data) if form.group_id.data else None,
-            )
-        except Refused as refusal:
-            refused(form, refusal)
-        else:
-            return done(_("Medlemskabet er gemt."), "councils.show_council_admin", council)
-    if form.is_submitted():
-        return invalid("councils/membership.html", **context)
-    return htmx.render("councils/membership.html", **context)
+    office_form = OfficeForm(office=membership.office.value, group_id=membership.group_id)
+    end_form = EndPeriodForm(ends_on=today(), formdata=None, prefix="end")
+    return _membership_page(
+        council,
+        membership,
+        submitted=office_form,
+        office_form=office_form,
+        end_form=end_form,
+        substitute=queries.substitute_of_membership(membership, today()),
+        act=lambda: operations.change_office(
+            membership,
+            CouncilOffice(office_form.office.data),
+            load_optional(Group, council, office_form.group_id.data),
+        ),
+        success=_("Medlemskabet er gemt."),
+    )
 
 
 @bp.route("/medlemmer/<int:membership_id>/afslut", methods=["GET", "POST"])
 @allow(COUNCIL_STAFF)
 def end_membership(council: Council, membership_id: int):  # noqa: ANN201
     membership = load(Membership, council, membership_id)
-    form = EndPeriodForm(ends_on=today())
-    context = {"council": council, "form": form, "membership": membership}
-    if form.validate_on_submit():
-        try:
-            ended_substitute = operations.end_membership(
-                membership, form.ends_on.data, form.reason.data
+    form = EndMembershipForm(ends_on=today())
+
+    def ended(substitute: SubstituteAssignment | None) -> str:
+        message = _("Medlemskabet er afsluttet og står i historikken.")
+        if substitute is not None:
+            message += " " + _(
+                "%(name)s er ikke længere stedfortræder for pladsen.",
+                name=substitute.substitute.name,
             )
-        except Refused as refusal:
-            refused(form, refusal)
-        else:
-            message = _("Medlemskabet er afsluttet og står i historikken.")
-            if ended_substitute is not None:
-                message += " " + _(
-                    "%(name)s er ikke længere stedfortræder for pladsen.",
-                    name=ended_substitute.substitute.name,
-                )
-            return done(message, "councils.show_council_admin", council)
-    if form.is_submitted():
-        return invalid("councils/end_membership.html", **context)
-    return htmx.render("councils/end_membership.html", **context)
+        return message
+
+    return form_page(
+        "councils/end_membership.html",
+        form,
+        lambda: operations.end_membership(membership, form.ends_on.data, form.reason.data),
+        ended,
+        admin_url("show_council_admin", council),
+        council=council,
+        membership=membership,
+    )
 
 
 # --- substitutes (rule 1.2) ---------------------------------------------------------------
@@ -368,54 +366,38 @@ def assign_substitute(council: Council, membership_id: int):  # noqa: ANN201
             if p.id != membership.person_id
         ],
     ]
-    context = {"council": council, "form": form, "membership": membership}
-    if form.validate_on_submit():
-        try:
-            assignment = operations.assign_substitute(
-                membership, load(Person, council, form.substitute_id.data), form.starts_on.data
-            )
-        except Refused as refusal:
-            refused(form, refusal)
-        else:
-            return done(
-                _(
-                    "%(substitute)s er personlig stedfortræder for %(member)s.",
-                    substitute=assignment.substitute.name,
-                    member=membership.person.name,
-                ),
-                "councils.show_council_admin",
-                council,
-            )
-    if form.is_submitted():
-        return invalid("councils/substitute_form.html", **context)
-    return htmx.render("councils/substitute_form.html", **context)
+    return form_page(
+        "councils/substitute_form.html",
+        form,
+        lambda: operations.assign_substitute(
+            membership, load(Person, council, form.substitute_id.data), form.starts_on.data
+        ),
+        lambda assignment: _(
+            "%(substitute)s er personlig stedfortræder for %(member)s.",
+            substitute=assignment.substitute.name,
+            member=membership.person.name,
+        ),
+        admin_url("show_council_admin", council),
+        council=council,
+        membership=membership,
+    )
 
 
 @bp.post("/stedfortraedere/<int:assignment_id>/afslut")
 @allow(COUNCIL_STAFF)
 def end_substitute(council: Council, assignment_id: int):  # noqa: ANN201
     assignment = load(SubstituteAssignment, council, assignment_id)
-    form = EndPeriodForm()
-    if form.validate_on_submit():
-        try:
-            operations.end_substitute(assignment, form.ends_on.data)
-        except Refused as refusal:
-            refused(form, refusal)
-        else:
-            return done(
-                _("%(name)s er ikke længere stedfortræder.", name=assignment.substitute.name),
-                "councils.edit_membership",
-                council,
-                membership_id=assignment.membership_id,
-            )
     membership = assignment.membership
-    return invalid(
-        "councils/membership.html",
-        council=council,
-        membership=membership,
-        substitute=assignment,
-        form=OfficeForm(
+    end_form = EndPeriodForm(prefix="end")
+    return _membership_page(
+        council,
+        membership,
+        submitted=end_form,
+        office_form=OfficeForm(
             office=membership.office.value, group_id=membership.group_id, formdata=None
         ),
-        end_form=form,
+        end_form=end_form,
+        substitute=assignment,
+        act=lambda: operations.end_substitute(assignment, end_form.ends_on.data),
+        success=_("%(name)s er ikke længere stedfortræder.", name=assignment.substitute.name),
     )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from portal.auth.views import safe_next
+from portal.config import SUPPORTED_LOCALES
 from portal.councils.models import Council
 from portal.councils.queries import member_rows
 from portal.extensions import db
@@ -42,3 +44,17 @@ def list_members(council: Council):  # noqa: ANN201
     return render_template(
         "public/members.html", council=council, rows=member_rows(council, today())
     )
+
+
+@bp.post("/sprog")
+@allow(PUBLIC)
+def choose_language():  # noqa: ANN201
+    """Danish or English for this browser, kept in a cookie for a year."""
+    language = request.form.get("lang", "da")
+    target = safe_next(request.form.get("next")) or url_for("public.index")
+    response = redirect(target, 303)
+    if language in SUPPORTED_LOCALES:
+        response.set_cookie(
+            "lang", language, max_age=365 * 24 * 3600, samesite="Lax", httponly=True
+        )
+    return response

@@ -320,3 +320,63 @@ def test_state_changes_need_the_csrf_token_htmx_too(csrf_app, council):
     )
     assert accepted.status_code == 303
     assert count(Municipality) == 1
+
+
+def test_change_office_and_end_the_substitute_from_the_membership_page(staff_client, council):
+    member = make_member(council)
+    assignment = make_substitute(member, starts_on=date(2026, 1, 1))
+    page = staff_client.get(admin_url(council, f"medlemmer/{member.id}"))
+    assert page.status_code == 200 and assignment.substitute.name in page.get_data(as_text=True)
+    changed = staff_client.post(
+        admin_url(council, f"medlemmer/{member.id}"), data={"office": "vice_chair", "group_id": ""}
+    )
+    assert changed.status_code == 303
+    assert member.office.value == "vice_chair"
+    too_early = staff_client.post(
+        admin_url(council, f"stedfortraedere/{assignment.id}/afslut"),
+        data={"end-ends_on": "2025-12-31"},
+    )
+    assert too_early.status_code == 422
+    assert "før rollens start" in too_early.get_data(as_text=True)
+    ended = staff_client.post(
+        admin_url(council, f"stedfortraedere/{assignment.id}/afslut"),
+        data={"end-ends_on": "2026-03-31"},
+    )
+    assert ended.status_code == 303
+    assert assignment.ends_on == date(2026, 3, 31)
+    assert "Ingen personlig stedfortræder" in staff_client.get(
+        admin_url(council, f"medlemmer/{member.id}")
+    ).get_data(as_text=True)
+
+
+def test_every_admin_page_of_the_demo_council_renders(staff_client, council):
+    from portal.councils.models import Group
+
+    member = make_member(council, group=None)
+    make_substitute(member)
+    group = Group(council=council, letter="A", name="Socialdemokratiet")
+    db.session.add(group)
+    db.session.flush()
+    person = make_person(council)
+    pages = [
+        "", "historik", "kommuner", f"kommuner/{member.municipality_id}", "grupper",
+        f"grupper/{group.id}", "personer", "personer/ny", f"personer/{person.id}",
+        "medlemmer/ny", f"medlemmer/{member.id}", f"medlemmer/{member.id}/afslut",
+        f"medlemmer/{member.id}/stedfortraeder",
+    ]  # fmt: skip
+    for page in pages:
+        response = staff_client.get(admin_url(council, page))
+        assert response.status_code == 200, page
+        assert "<h1" in response.get_data(as_text=True)
+
+
+def test_invalid_htmx_post_answers_with_the_form_alone(staff_client, council):
+    response = staff_client.post(
+        admin_url(council, "grupper"),
+        data={"letter": "", "name": ""},
+        headers={"HX-Request": "true"},
+    )
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert text.lstrip().startswith("<form") and "<html" not in text
+    assert 'aria-invalid="true"' in text and "Skal udfyldes." in text
