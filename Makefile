@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 DEMO_ENV := PORTAL_ENV=development PORTAL_DEMO=1
 
-.PHONY: demo test lint install
+.PHONY: demo test lint install translations
 
 $(BIN)/flask: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,3 +33,18 @@ lint: install
 
 test: install tests/node/node_modules/.installed lint
 	$(BIN)/pytest
+
+# Extract the UI strings, merge them into each catalog (or start the English one) and compile
+# the .mo files, which are committed so that `pip install` needs no compile step.
+TRANSLATIONS := portal/translations
+
+translations: install
+	mkdir -p $(TRANSLATIONS)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		-o $(TRANSLATIONS)/messages.pot .
+	@if [ -f $(TRANSLATIONS)/en/LC_MESSAGES/messages.po ]; then \
+		$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching; \
+	else \
+		$(BIN)/pybabel init -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -l en; \
+	fi
+	$(BIN)/pybabel compile -d $(TRANSLATIONS)

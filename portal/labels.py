@@ -44,5 +44,6 @@ def label(value: enum.Enum | None) -> str:
     return str(LABELS.get(value, value.value))
 
 
-def choices(enum_class: type[enum.Enum]) -> list[tuple[str, str]]:
-    return [(member.value, label(member)) for member in enum_class]
+def choices(enum_class: type[enum.Enum]) -> list[tuple[str, object]]:
+    """Select options whose labels stay lazy: translated when rendered, not at import."""
+    return [(member.value, LABELS.get(member, member.value)) for member in enum_class]

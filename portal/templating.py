@@ -10,11 +10,21 @@ from flask_login import current_user
 
 from portal.rules.calendar import COPENHAGEN
 
+# Date patterns per language: Danish writes "9. oktober 2026 kl. 10:00".
+PATTERNS = {
+    "da": {"datetime": "d. MMMM y 'kl.' HH:mm", "date": "EEEE d. MMMM y"},
+    "en": {"datetime": "d MMMM y, HH:mm", "date": "EEEE d MMMM y"},
+}
 
-def local_datetime(moment: datetime | None, style: str = "d. MMMM y 'kl.' HH:mm") -> str:
+
+def _pattern(kind: str) -> str:
+    return PATTERNS.get(str(get_locale()), PATTERNS["da"])[kind]
+
+
+def local_datetime(moment: datetime | None) -> str:
     if moment is None:
         return ""
-    return format_datetime(moment.astimezone(COPENHAGEN), style, rebase=False)
+    return format_datetime(moment.astimezone(COPENHAGEN), _pattern("datetime"), rebase=False)
 
 
 def long_date(day: date | datetime | None) -> str:
@@ -22,7 +32,7 @@ def long_date(day: date | datetime | None) -> str:
         return ""
     if isinstance(day, datetime):
         day = day.astimezone(COPENHAGEN).date()
-    return format_date(day, "EEEE d. MMMM y")
+    return format_date(day, _pattern("date"))
 
 
 def iso_datetime(moment: datetime) -> str:

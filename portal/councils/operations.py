@@ -24,6 +24,7 @@ from portal.councils.models import (
     active_on,
 )
 from portal.extensions import db
+from portal.labels import label
 from portal.rules.substitutes import (
     Candidate,
     Deputy,
@@ -92,10 +93,11 @@ def save_group(  # noqa: ANN201
 
 # --- people -------------------------------------------------------------------------------
 
+# Offices a municipality has one holder of at a time.
 SINGLE_OFFICES = {
-    MunicipalOffice.MAYOR: "borgmester",
-    MunicipalOffice.FIRST_DEPUTY_MAYOR: "1. viceborgmester",
-    MunicipalOffice.SECOND_DEPUTY_MAYOR: "2. viceborgmester",
+    MunicipalOffice.MAYOR,
+    MunicipalOffice.FIRST_DEPUTY_MAYOR,
+    MunicipalOffice.SECOND_DEPUTY_MAYOR,
 }
 
 
@@ -127,7 +129,7 @@ def save_person(  # noqa: ANN201
                     "%(municipality)s har allerede en %(office)s: %(name)s. "
                     "Ret hvervet hos %(name)s først.",
                     municipality=municipality.name,
-                    office=SINGLE_OFFICES[office],
+                    office=label(office).lower(),
                     name=holder.name,
                 ),
             )
