@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, request
 
 from portal import config as portal_config
-from portal.extensions import babel, csrf, db, login_manager, migrate, oauth
+from portal.extensions import babel, csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,11 +33,9 @@ def create_app(settings: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
-    oauth.init_app(app)
 
     _import_models()
     _register_blueprints(app)
-    _register_identity_providers(app)
 
     from portal import errors, security, templating
 
@@ -88,17 +86,6 @@ def _register_blueprints(app: Flask) -> None:
         from portal.policy import sign_in_required
 
         return sign_in_required()
-
-
-def _register_identity_providers(app: Flask) -> None:
-    for provider in app.config["PORTAL_OIDC_PROVIDERS"]:
-        oauth.register(
-            provider["name"],
-            client_id=provider["client_id"],
-            client_secret=provider["client_secret"],
-            server_metadata_url=provider["issuer"] + "/.well-known/openid-configuration",
-            client_kwargs={"scope": provider["scopes"], "code_challenge_method": "S256"},
-        )
 
 
 def _register_transaction_boundary(app: Flask) -> None:

@@ -1,6 +1,7 @@
-"""Flask extensions, created once and bound to the app in create_app()."""
+"""Flask extensions, created once and bound to the app in create_app().
 
-from authlib.integrations.flask_client import OAuth
+OpenID clients are not here: each app keeps its own (portal/auth/providers.py)."""
+
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -27,5 +28,4 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
-oauth = OAuth()
 babel = Babel()

@@ -18,6 +18,8 @@ from portal import create_app
 from portal.extensions import db
 from tests.support import skip_unless
 
+pytest_plugins = ["tests.oidc"]
+
 BACKENDS = ["sqlite", "postgresql"]
 
 
