@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -119,9 +120,10 @@ class CommittingClient(FlaskClient):
         return response
 
 
-@pytest.fixture
-def app(schema: str) -> Iterator[Flask]:
-    app = create_app(test_settings(schema))
+@contextmanager
+def portal_app(database_url: str, **settings: object) -> Iterator[Flask]:
+    """The portal on a migrated database, CSRF off (see `csrf_app`); emptied afterwards."""
+    app = create_app(test_settings(database_url, **settings))
     app.test_client_class = CommittingClient
     app.config["WTF_CSRF_ENABLED"] = False
     with app.app_context():
@@ -130,6 +132,12 @@ def app(schema: str) -> Iterator[Flask]:
     wipe(app)
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(schema: str) -> Iterator[Flask]:
+    with portal_app(schema) as app:
+        yield app
 
 
 @pytest.fixture

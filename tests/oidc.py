@@ -37,7 +37,6 @@ import secrets
 import subprocess
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urljoin, urlsplit
@@ -49,10 +48,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
-from portal import create_app
 from portal.councils.models import Person
 from portal.extensions import db
-from tests.conftest import CommittingClient, test_settings, wipe
+from tests.conftest import portal_app
 from tests.rogue_provider import RogueProvider
 from tests.support import free_port, require_program, skip_unless
 
@@ -247,24 +245,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 # --- the portal configured with the providers ----------------------------------------------
 
 
-@contextmanager
-def portal_app(database_url: str, providers: list[dict[str, str]]) -> Iterator[Flask]:
-    """The portal as tests/conftest.py's `app` fixture builds it, with these providers."""
-    app = create_app(test_settings(database_url, OIDC_PROVIDERS=providers))
-    app.test_client_class = CommittingClient
-    app.config["WTF_CSRF_ENABLED"] = False
-    with app.app_context():
-        yield app
-        db.session.remove()
-    wipe(app)
-    with app.app_context():
-        db.engine.dispose()
-
-
 @pytest.fixture
 def oidc_app(schema: str, oidc_providers: list[RunningProvider]) -> Iterator[Flask]:
     """The portal with both providers configured (CSRF off, as in the `app` fixture)."""
-    with portal_app(schema, portal_provider_settings(oidc_providers)) as app:
+    with portal_app(schema, OIDC_PROVIDERS=portal_provider_settings(oidc_providers)) as app:
         yield app
 
 
@@ -295,7 +279,7 @@ def rogue(rogue_provider: RogueProvider) -> Iterator[RogueProvider]:
 @pytest.fixture
 def rogue_app(schema: str, rogue: RogueProvider) -> Iterator[Flask]:
     """The portal with the rogue provider as its only provider, named "rogue"."""
-    with portal_app(schema, [rogue.portal_settings("rogue")]) as app:
+    with portal_app(schema, OIDC_PROVIDERS=[rogue.portal_settings("rogue")]) as app:
         yield app
 
 

@@ -127,7 +127,7 @@ def test_unreachable_provider_gives_a_danish_page_not_a_500(schema: str):
         "client_id": "kkr-portal",
         "client_secret": "x",
     }
-    with portal_app(schema, [closed]) as app:
+    with portal_app(schema, OIDC_PROVIDERS=[closed]) as app:
         response = app.test_client().get("/log-ind/lukket")
 
     assert response.status_code == 502

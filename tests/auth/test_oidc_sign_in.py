@@ -393,9 +393,9 @@ def test_each_app_uses_its_own_provider_settings(
     # call the same provider name different things must each reach their own.
     as_nordby = dict(nordby.portal_settings(), name="kommune")
     as_sydby = dict(sydby.portal_settings(), name="kommune")
-    with portal_app(schema, [as_nordby]) as first:
+    with portal_app(schema, OIDC_PROVIDERS=[as_nordby]) as first:
         first.test_client().get("/log-ind/kommune")
-        with portal_app(schema, [as_sydby]) as second:
+        with portal_app(schema, OIDC_PROVIDERS=[as_sydby]) as second:
             to_sydby = second.test_client().get("/log-ind/kommune")
         to_nordby = first.test_client().get("/log-ind/kommune")
 

@@ -3,6 +3,7 @@ also when htmx swaps the re-rendered form in."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from tests.browser import expect
@@ -28,4 +29,47 @@ def test_invalid_form_names_its_errors_and_passes_axe(page: Page, demo_people: D
     expect(page.get_by_role("alert")).to_contain_text("Formularen er ikke gemt")
     expect(name).to_have_attribute("aria-invalid", "true")
     expect(name).to_have_accessible_description("Skal udfyldes.")
+    assert_accessible(page)
+
+
+def test_every_admin_page_passes_axe(page: Page, demo_people: DemoPeople):
+    sign_in_as(page, "Sekretariatet", demo_people.staff)
+    base = "/kkr/sjaelland/admin/"
+    pages = [base, base + "historik", base + "kommuner", base + "grupper", base + "personer",
+             base + "personer/ny", base + "medlemmer/ny"]  # fmt: skip
+    for path in pages:
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert_accessible(page)
+    # One of each record page, reached the way staff reach them: by following the links.
+    for link_text, within in [("Ret", base), ("Ret", base + "kommuner"), ("Ret", base + "grupper")]:
+        page.goto(within)
+        page.get_by_role("link", name=link_text).first.click()
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert_accessible(page)
+    page.goto(base)
+    page.get_by_role("link", name="Ret").first.click()
+    membership_url = page.url
+    page.get_by_role("link", name="Afslut medlemskabet").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Afslut medlemskab")
+    assert_accessible(page)
+    page.goto(membership_url + "/stedfortraeder")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Udpeg personlig stedfortræder")
+    assert_accessible(page)
+    page.goto(base + "personer")
+    page.get_by_role("table").get_by_role("link").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Ret person")
+    assert_accessible(page)
+
+
+def test_people_search_filters_in_place(page: Page, demo_people: DemoPeople):
+    sign_in_as(page, "Sekretariatet", demo_people.staff)
+    page.goto("/kkr/sjaelland/admin/personer")
+    rows = page.locator("#people-results tbody tr")
+    everyone = rows.count()
+    surname = demo_people.chair.split()[-1]
+    page.get_by_label("Søg efter navn eller e-mail").fill(surname)
+    expect(rows.first).to_contain_text(surname)
+    expect(page).to_have_url(re.compile(rf"/personer\?q={surname}$"))  # hx-push-url
+    assert rows.count() < everyone
     assert_accessible(page)
