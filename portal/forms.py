@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 
 # The empty first option of a select.
-NO_CHOICE = ("", _l("— vælg —"))
+NO_CHOICE = SelectChoice("", _l("— vælg —"))
 
 # WTForms' built-in messages that the portal's forms can show, in Danish.
 WTFORMS_DANISH = {

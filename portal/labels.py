@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 
 from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
 
 from portal.councils.models import (
     CouncilOffice,
@@ -44,6 +45,6 @@ def label(value: enum.Enum | None) -> str:
     return str(LABELS.get(value, value.value))
 
 
-def choices(enum_class: type[enum.Enum]) -> list[tuple[str, object]]:
+def choices(enum_class: type[enum.Enum]) -> list[SelectChoice]:
     """Select options whose labels stay lazy: translated when rendered, not at import."""
-    return [(member.value, LABELS.get(member, member.value)) for member in enum_class]
+    return [SelectChoice(member.value, LABELS.get(member, member.value)) for member in enum_class]

@@ -10,12 +10,17 @@ import io
 import re
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
+
+from portal.rules.calendar import COPENHAGEN
+from tests.conftest import sign_in
+from tests.factories import make_council, make_meeting, make_staff
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG_DIR = ROOT / "portal" / "translations" / "en" / "LC_MESSAGES"
@@ -244,3 +249,16 @@ def test_choosing_a_language_needs_the_csrf_token(csrf_app) -> None:  # noqa: AN
     response = client.post("/sprog", data={"lang": "en", "next": "/log-ind"})
     assert response.status_code == 400
     assert client.get_cookie("lang") is None
+
+
+def test_select_options_and_dates_follow_the_language(client) -> None:  # noqa: ANN001
+    council = make_council()
+    make_meeting(council, starts_at=datetime(2099, 3, 30, 10, tzinfo=COPENHAGEN))
+    sign_in(client, make_staff(council))
+    danish = client.get(f"/kkr/{council.slug}/admin/personer/ny").get_data(as_text=True)
+    assert ">Borgmester<" in danish
+    client.set_cookie("lang", "en")
+    english = client.get(f"/kkr/{council.slug}/admin/personer/ny").get_data(as_text=True)
+    assert ">Mayor<" in english and ">Borgmester<" not in english
+    plan = client.get(f"/kkr/{council.slug}/").get_data(as_text=True)
+    assert "30 March 2099, 10:00" in plan

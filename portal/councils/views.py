@@ -12,6 +12,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 
 from portal import htmx
 from portal.councils import operations, queries
@@ -83,13 +84,16 @@ def admin_url(endpoint: str, council: Council, **values: Any) -> str:
     return url_for(f"councils.{endpoint}", council_slug=council.slug, **values)
 
 
-def municipality_choices(council: Council) -> list[tuple]:
-    return [NO_CHOICE, *[(m.id, m.name) for m in council.municipalities]]
+def municipality_choices(council: Council) -> list[SelectChoice]:
+    return [NO_CHOICE, *[SelectChoice(m.id, m.name) for m in council.municipalities]]
 
 
-def group_choices(council: Council) -> list[tuple]:
+def group_choices(council: Council) -> list[SelectChoice]:
     groups = queries.groups_of(council)
-    return [("", _("Ingen")), *[(g.id, f"{g.letter} · {g.name}") for g in groups]]
+    return [
+        SelectChoice("", _("Ingen")),
+        *[SelectChoice(g.id, f"{g.letter} · {g.name}") for g in groups],
+    ]
 
 
 # --- the council at a glance --------------------------------------------------------------
@@ -252,7 +256,7 @@ def add_membership(council: Council):  # noqa: ANN201
     form = MembershipForm(starts_on=today())
     form.person_id.choices = [
         NO_CHOICE,
-        *[(p.id, f"{p.name} ({p.email})") for p in queries.people_of(council)],
+        *[SelectChoice(p.id, f"{p.name} ({p.email})") for p in queries.people_of(council)],
     ]
     form.municipality_id.choices = municipality_choices(council)
     form.group_id.choices = group_choices(council)
@@ -361,7 +365,7 @@ def assign_substitute(council: Council, membership_id: int):  # noqa: ANN201
     form.substitute_id.choices = [
         NO_CHOICE,
         *[
-            (p.id, f"{p.name}, {p.municipality.name if p.municipality else '—'}")
+            SelectChoice(p.id, f"{p.name}, {p.municipality.name if p.municipality else '—'}")
             for p in queries.people_of(council)
             if p.id != membership.person_id
         ],
