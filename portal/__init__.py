@@ -63,6 +63,7 @@ def _import_models() -> None:
     from portal.auth import models as _auth  # noqa: F401
     from portal.councils import models as _councils  # noqa: F401
     from portal.meetings import models as _meetings  # noqa: F401
+    from portal.notifications import models as _notifications  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -103,6 +104,8 @@ def _register_transaction_boundary(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from portal.cli import calc_cli
     from portal.demo.cli import demo_cli
+    from portal.notifications.cli import notifications_cli
 
     app.cli.add_command(calc_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(notifications_cli)

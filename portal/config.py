@@ -37,6 +37,16 @@ DEFAULTS: dict[str, Any] = {
     # Whom a person who is not registered should contact.
     "CONTACT_EMAIL": "kkr-sekretariat@example.org",
     "DEFAULT_TIMEZONE": "Europe/Copenhagen",
+    # Where links in e-mails and calendar feeds point.
+    "BASE_URL": "http://127.0.0.1:5000",
+    # E-mail. Without SMTP_HOST, e-mails are written to instance/outbox/ as .eml files.
+    "SMTP_HOST": None,
+    "SMTP_PORT": "25",
+    "SMTP_USERNAME": None,
+    "SMTP_PASSWORD": None,
+    "SMTP_SECURITY": "none",  # none, starttls or ssl
+    "MAIL_FROM": "kkr-portal@example.org",
+    "EMAIL_MAX_ATTEMPTS": "8",
 }
 
 # Read by the test suite and CI, not by the portal; listed so they are not "unknown".
@@ -166,4 +176,34 @@ def flask_config(settings: dict[str, Any], instance_path: str) -> dict[str, Any]
         "BABEL_DEFAULT_TIMEZONE": settings["DEFAULT_TIMEZONE"],
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
         "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
+        "PORTAL_BASE_URL": settings["BASE_URL"].rstrip("/"),
+        "PORTAL_SMTP": smtp_settings(settings),
+        "PORTAL_MAIL_FROM": settings["MAIL_FROM"],
+        "PORTAL_EMAIL_MAX_ATTEMPTS": _positive_int("EMAIL_MAX_ATTEMPTS", settings),
+    }
+
+
+def _positive_int(key: str, settings: dict[str, Any]) -> int:
+    try:
+        value = int(settings[key])
+    except (TypeError, ValueError):
+        value = 0
+    if value < 1:
+        raise ConfigError(f"PORTAL_{key} must be a whole number above 0, not {settings[key]!r}")
+    return value
+
+
+def smtp_settings(settings: dict[str, Any]) -> dict[str, Any] | None:
+    """The mail server, or None: then e-mails go to instance/outbox/ (the embedded default)."""
+    if not settings.get("SMTP_HOST"):
+        return None
+    security = settings["SMTP_SECURITY"]
+    if security not in {"none", "starttls", "ssl"}:
+        raise ConfigError(f"PORTAL_SMTP_SECURITY must be none, starttls or ssl, not {security!r}")
+    return {
+        "host": settings["SMTP_HOST"],
+        "port": _positive_int("SMTP_PORT", settings),
+        "username": settings.get("SMTP_USERNAME"),
+        "password": settings.get("SMTP_PASSWORD"),
+        "security": security,
     }

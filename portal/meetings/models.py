@@ -28,5 +28,7 @@ class Meeting(db.Model):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     location: Mapped[str] = mapped_column(String(300))
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the agenda went out to members (rule 3.3); None while it has not.
+    agenda_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     council: Mapped[Council] = relationship()

@@ -1,0 +1,174 @@
+"""Reminders given by `flask --app portal notifications tick`, meant to run every minute.
+
+Each reminder is recorded in `ReminderSent` in the same transaction as its notice; the unique
+constraint on that record makes a second tick, or two at once, skip what was already given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from babel.dates import format_date
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from portal.councils.models import Membership, Person, StaffAssignment, active_on
+from portal.extensions import db
+from portal.meetings.models import Meeting, MeetingKind
+from portal.notifications.models import NoticeKind, ReminderSent
+from portal.notifications.operations import notify
+from portal.rules.calendar import COPENHAGEN, agenda_deadline, local_date, proposal_deadline
+
+PROPOSAL_REMINDER_AHEAD = timedelta(days=3)  # issue: "proposal deadline in 3 days"
+
+
+@dataclass(frozen=True)
+class Reminder:
+    kind: NoticeKind
+    subject_key: str
+    recipient: Person
+    subject: str
+    body: str
+    link: str
+    meeting: Meeting
+
+
+def _open_ordinary_meetings(now: datetime, until: datetime) -> list[Meeting]:
+    return list(
+        db.session.scalars(
+            select(Meeting)
+            .where(Meeting.kind == MeetingKind.ORDINARY, Meeting.cancelled_at.is_(None))
+            .where(Meeting.starts_at > now, Meeting.starts_at <= until)
+            .options(joinedload(Meeting.council))
+        )
+    )
+
+
+def _members(meeting: Meeting, day: datetime) -> list[Person]:
+    return list(
+        db.session.scalars(
+            select(Person)
+            .join(Membership, Membership.person_id == Person.id)
+            .where(Membership.council_id == meeting.council_id)
+            .where(active_on(Membership, local_date(day)))
+        )
+    )
+
+
+def _staff(meeting: Meeting, day: datetime) -> list[Person]:
+    return list(
+        db.session.scalars(
+            select(Person)
+            .join(StaffAssignment, StaffAssignment.person_id == Person.id)
+            .where(StaffAssignment.council_id == meeting.council_id)
+            .where(active_on(StaffAssignment, local_date(day)))
+        )
+    )
+
+
+def proposal_deadline_reminders(now: datetime) -> Iterator[Reminder]:
+    """Members, when the proposal deadline of an ordinary meeting is 3 days away (rule 3.2)."""
+    horizon = now + PROPOSAL_REMINDER_AHEAD
+    # A meeting's proposal deadline is 10 days before it: look that far ahead, then filter.
+    for meeting in _open_ordinary_meetings(now, horizon + timedelta(days=11)):
+        deadline = proposal_deadline(meeting.starts_at)
+        if not now < deadline <= horizon:
+            continue
+        when = format_date(local_date(deadline), "EEEE d. MMMM", locale="da")
+        meeting_day = format_date(local_date(meeting.starts_at), "d. MMMM y", locale="da")
+        for member in _members(meeting, now):
+            yield Reminder(
+                NoticeKind.PROPOSAL_DEADLINE,
+                f"meeting:{meeting.id}",
+                member,
+                f"Frist for forslag til mødet {meeting_day}: {when}",
+                (
+                    f"Forslag til dagsordenen for {meeting.council.name}s møde {meeting_day} "
+                    f"skal være modtaget senest {when} kl. 23.59 (regel 3.2)."
+                ),
+                "/overblik",
+                meeting,
+            )
+
+
+def agenda_deadline_reminders(now: datetime) -> Iterator[Reminder]:
+    """Staff, when an agenda is not sent and its send-out deadline is tomorrow (rule 3.3)."""
+    tomorrow = now.astimezone(COPENHAGEN).date() + timedelta(days=1)
+    for meeting in _open_ordinary_meetings(now, now + timedelta(days=9)):
+        if meeting.agenda_published_at is not None:
+            continue
+        if local_date(agenda_deadline(meeting.starts_at)) != tomorrow:
+            continue
+        meeting_day = format_date(local_date(meeting.starts_at), "d. MMMM y", locale="da")
+        for person in _staff(meeting, now):
+            yield Reminder(
+                NoticeKind.AGENDA_DEADLINE,
+                f"meeting:{meeting.id}",
+                person,
+                f"Dagsordenen til mødet {meeting_day} skal udsendes i morgen",
+                (
+                    f"Dagsordenen til {meeting.council.name}s møde {meeting_day} er ikke "
+                    "udsendt. Efter regel 3.3 skal den udsendes senest i morgen."
+                ),
+                f"/kkr/{meeting.council.slug}/admin/",
+                meeting,
+            )
+
+
+# Every kind of reminder; later areas (substitutes who have not answered) add theirs here.
+REMINDER_SOURCES: list[Callable[[datetime], Iterator[Reminder]]] = [
+    proposal_deadline_reminders,
+    agenda_deadline_reminders,
+]
+
+
+def give(reminder: Reminder) -> bool:
+    """Record and notify in one transaction; False when it had been given already."""
+    db.session.add(
+        ReminderSent(
+            kind=reminder.kind,
+            subject_key=reminder.subject_key,
+            recipient_id=reminder.recipient.id,
+        )
+    )
+    notify(
+        [reminder.recipient],
+        reminder.kind,
+        subject=reminder.subject,
+        body=reminder.body,
+        link=reminder.link,
+        council=reminder.meeting.council,
+        meeting=reminder.meeting,
+    )
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    return True
+
+
+def already_given(reminder: Reminder) -> bool:
+    return (
+        db.session.scalar(
+            select(ReminderSent.id).where(
+                ReminderSent.kind == reminder.kind,
+                ReminderSent.subject_key == reminder.subject_key,
+                ReminderSent.recipient_id == reminder.recipient.id,
+            )
+        )
+        is not None
+    )
+
+
+def tick(now: datetime) -> int:
+    """Give every reminder that is due and not given yet; returns how many were given."""
+    due = [reminder for source in REMINDER_SOURCES for reminder in source(now)]
+    given = 0
+    for reminder in due:
+        if not already_given(reminder) and give(reminder):
+            given += 1
+    return given
