@@ -126,24 +126,26 @@ REMINDER_SOURCES: list[Callable[[datetime], Iterator[Reminder]]] = [
 
 
 def give(reminder: Reminder) -> bool:
-    """Record and notify in one transaction; False when it had been given already."""
-    db.session.add(
-        ReminderSent(
-            kind=reminder.kind,
-            subject_key=reminder.subject_key,
-            recipient_id=reminder.recipient.id,
-        )
-    )
-    notify(
-        [reminder.recipient],
-        reminder.kind,
-        subject=reminder.subject,
-        body=reminder.body,
-        link=reminder.link,
-        council=reminder.meeting.council,
-        meeting=reminder.meeting,
+    """Record and notify in one transaction; False when another tick gave it first.
+
+    The record is flushed first: on PostgreSQL a concurrent tick's insert of the same record
+    waits here for the other transaction, then fails on the unique constraint.
+    """
+    record = ReminderSent(
+        kind=reminder.kind, subject_key=reminder.subject_key, recipient_id=reminder.recipient.id
     )
     try:
+        db.session.add(record)
+        db.session.flush()
+        notify(
+            [reminder.recipient],
+            reminder.kind,
+            subject=reminder.subject,
+            body=reminder.body,
+            link=reminder.link,
+            council=reminder.meeting.council,
+            meeting=reminder.meeting,
+        )
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
