@@ -25,6 +25,8 @@ from portal.councils.models import (
 )
 from portal.extensions import db
 from portal.labels import label
+from portal.notifications.models import NoticeKind
+from portal.notifications.operations import notify
 from portal.rules.substitutes import (
     Candidate,
     Deputy,
@@ -395,6 +397,33 @@ def assign_substitute(
     )
     db.session.add(assignment)
     audit.record("substitute_assigned", assignment, after=audit.snapshot(assignment))
+    notify(
+        [substitute],
+        NoticeKind.GENERAL,
+        subject=_("Du er personlig stedfortræder for %(member)s", member=membership.person.name),
+        body=_(
+            "Fra %(day)s er du personlig stedfortræder for %(member)s i %(council)s. "
+            "Du får besked, når du bliver indkaldt til et møde.",
+            day=starts_on.isoformat(),
+            member=membership.person.name,
+            council=council.name,
+        ),
+        link="/overblik",
+        council=council,
+    )
+    notify(
+        [membership.person],
+        NoticeKind.GENERAL,
+        subject=_("%(name)s er din personlige stedfortræder", name=substitute.name),
+        body=_(
+            "Fra %(day)s er %(name)s din personlige stedfortræder i %(council)s.",
+            day=starts_on.isoformat(),
+            name=substitute.name,
+            council=council.name,
+        ),
+        link="/overblik",
+        council=council,
+    )
     return assignment
 
 

@@ -18,6 +18,7 @@ from portal.councils.models import (
     SubstituteBasis,
 )
 from portal.extensions import db
+from portal.notifications.models import Notice
 from tests.conftest import sign_in
 from tests.factories import (
     make_council,
@@ -162,10 +163,15 @@ def test_rule_1_2_mayor_substitute_must_be_first_deputy(staff_client, council):
     assert refused.status_code == 422
     assert "1. viceborgmester (Første Viceborgmester)" in refused.get_data(as_text=True)
     assert count(SubstituteAssignment) == 0
+    assert count(Notice) == 0  # a refused change notifies nobody
     accepted = assign(staff_client, council, mayor, first)
     assert accepted.status_code == 303
     assignment = db.session.scalar(select(SubstituteAssignment))
     assert assignment.basis is SubstituteBasis.FIRST_DEPUTY_MAYOR
+    # Both are told, in the same transaction as the assignment.
+    notices = {n.recipient_id: n for n in db.session.scalars(select(Notice))}
+    assert set(notices) == {first.id, mayor.person_id}
+    assert mayor.person.name in notices[first.id].subject
 
 
 def test_rule_1_2_second_deputy_when_first_deputy_is_member(staff_client, council):
