@@ -1,0 +1,101 @@
+"""Attendance, quorum and majorities (rules 3.1, 3.7, 1.6–1.7, 3.9)."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from math import ceil
+
+
+class Attendance(enum.StrEnum):
+    """Where a seat stands for one meeting."""
+
+    PRESENT = "present"  # no absence registered
+    ABSENT = "absent"  # absent, substitute not called in (or none)
+    SUBSTITUTE_ATTENDING = "substitute_attending"
+    SUBSTITUTE_NOT_ANSWERED = "substitute_not_answered"
+    SUBSTITUTE_DECLINED = "substitute_declined"
+
+
+# Rule 3.7: an attending substitute counts as present in the member's place.
+COUNTS_AS_PRESENT = frozenset({Attendance.PRESENT, Attendance.SUBSTITUTE_ATTENDING})
+
+
+def quorum(member_count: int) -> int:
+    """Rule 3.7: the council has a quorum when at least half its members are present."""
+    if member_count < 0:
+        raise ValueError("member_count cannot be negative")
+    return ceil(member_count / 2)
+
+
+@dataclass(frozen=True)
+class QuorumForecast:
+    members: int
+    present: int  # counting attending substitutes
+    uncertain: int  # substitutes who have not answered yet
+    required: int
+
+    @property
+    def met(self) -> bool:
+        return self.present >= self.required
+
+    @property
+    def reachable(self) -> bool:
+        """Met if the substitutes who have not answered yet do come."""
+        return self.present + self.uncertain >= self.required
+
+
+def forecast(seats: Iterable[Attendance]) -> QuorumForecast:
+    """The projected attendance of a meeting from the registered absences and answers."""
+    states = list(seats)
+    return QuorumForecast(
+        members=len(states),
+        present=sum(1 for state in states if state in COUNTS_AS_PRESENT),
+        uncertain=sum(1 for state in states if state is Attendance.SUBSTITUTE_NOT_ANSWERED),
+        required=quorum(len(states)),
+    )
+
+
+def extraordinary_meeting_signatures_needed(member_count: int) -> int:
+    """Rule 3.1: an extraordinary meeting when at least a third of the members ask."""
+    if member_count < 0:
+        raise ValueError("member_count cannot be negative")
+    return ceil(member_count / 3)
+
+
+def is_long_term_leave(starts_on: date, ends_on: date) -> bool:
+    """Rules 1.6–1.7: away for 3 months or more (same day three months later, or beyond)."""
+    if ends_on < starts_on:
+        raise ValueError("a leave cannot end before it starts")
+    month = starts_on.month - 1 + 3
+    year = starts_on.year + month // 12
+    month = month % 12 + 1
+    # The same day three months on; clamp to the month's end (30 November → 28/29 February).
+    for day in (starts_on.day, 30, 29, 28):
+        try:
+            three_months_on = date(year, month, day)
+            break
+        except ValueError:
+            continue
+    return ends_on >= three_months_on
+
+
+class VoteOutcome(enum.StrEnum):
+    ADOPTED = "adopted"
+    REJECTED = "rejected"
+
+
+def simple_majority(
+    votes_for: int, votes_against: int, chair_voted_for: bool | None
+) -> VoteOutcome:
+    """Rule 3.7: simple majority of the votes cast; on a tie the chair's vote decides.
+
+    `chair_voted_for` is None when the chair abstained (then a tie is not adopted).
+    """
+    if votes_for < 0 or votes_against < 0:
+        raise ValueError("votes cannot be negative")
+    if votes_for != votes_against:
+        return VoteOutcome.ADOPTED if votes_for > votes_against else VoteOutcome.REJECTED
+    return VoteOutcome.ADOPTED if chair_voted_for else VoteOutcome.REJECTED

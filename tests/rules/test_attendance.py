@@ -1,0 +1,74 @@
+"""Quorum, signatures for an extraordinary meeting, long leave, simple majority."""
+
+from datetime import date
+
+import pytest
+
+from portal.rules.attendance import (
+    Attendance,
+    VoteOutcome,
+    extraordinary_meeting_signatures_needed,
+    forecast,
+    is_long_term_leave,
+    quorum,
+    simple_majority,
+)
+
+
+@pytest.mark.parametrize(("members", "needed"), [(34, 17), (33, 17), (1, 1), (0, 0), (54, 27)])
+def test_rule_3_7_quorum_is_at_least_half(members: int, needed: int):
+    assert quorum(members) == needed
+
+
+def test_rule_3_7_attending_substitute_counts_as_present():
+    seats = [Attendance.PRESENT] * 15 + [Attendance.SUBSTITUTE_ATTENDING] * 2
+    seats += [Attendance.ABSENT] * 17
+    result = forecast(seats)
+    assert (result.members, result.present, result.required) == (34, 17, 17)
+    assert result.met and result.reachable
+
+
+def test_rule_3_7_unanswered_substitutes_put_quorum_at_risk():
+    seats = [Attendance.PRESENT] * 16 + [Attendance.SUBSTITUTE_NOT_ANSWERED] * 3
+    seats += [Attendance.SUBSTITUTE_DECLINED] * 15
+    result = forecast(seats)
+    assert result.present == 16 and result.uncertain == 3
+    assert not result.met and result.reachable
+    assert not forecast([Attendance.PRESENT] * 5 + [Attendance.ABSENT] * 29).reachable
+
+
+@pytest.mark.parametrize(("members", "needed"), [(34, 12), (33, 11), (32, 11), (3, 1)])
+def test_rule_3_1_a_third_of_the_members_rounded_up(members: int, needed: int):
+    assert extraordinary_meeting_signatures_needed(members) == needed
+
+
+@pytest.mark.parametrize(
+    ("starts", "ends", "long"),
+    [
+        (date(2027, 1, 15), date(2027, 4, 14), False),
+        (date(2027, 1, 15), date(2027, 4, 15), True),
+        (date(2026, 11, 30), date(2027, 2, 27), False),
+        (date(2026, 11, 30), date(2027, 2, 28), True),  # clamped to the end of February
+    ],
+)
+def test_rule_1_6_long_term_leave_is_three_months_or_more(starts, ends, long):  # noqa: ANN001
+    assert is_long_term_leave(starts, ends) is long
+
+
+def test_rule_1_7_leave_cannot_end_before_it_starts():
+    with pytest.raises(ValueError):
+        is_long_term_leave(date(2027, 2, 1), date(2027, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("for_", "against", "chair", "outcome"),
+    [
+        (10, 5, None, VoteOutcome.ADOPTED),
+        (5, 10, True, VoteOutcome.REJECTED),
+        (8, 8, True, VoteOutcome.ADOPTED),
+        (8, 8, False, VoteOutcome.REJECTED),
+        (8, 8, None, VoteOutcome.REJECTED),
+    ],
+)
+def test_rule_3_7_simple_majority_and_the_chairs_deciding_vote(for_, against, chair, outcome):  # noqa: ANN001
+    assert simple_majority(for_, against, chair) is outcome
