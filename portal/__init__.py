@@ -70,10 +70,11 @@ def _register_blueprints(app: Flask) -> None:
     from portal.auth.views import bp as auth_bp
     from portal.councils.views import bp as councils_bp
     from portal.demo.views import bp as demo_bp
+    from portal.notifications.views import bp as notifications_bp
     from portal.overview.views import bp as overview_bp
     from portal.public.views import bp as public_bp
 
-    for blueprint in (public_bp, auth_bp, overview_bp, councils_bp, demo_bp):
+    for blueprint in (public_bp, auth_bp, overview_bp, councils_bp, notifications_bp, demo_bp):
         app.register_blueprint(blueprint)
 
     @login_manager.user_loader

@@ -15,6 +15,7 @@ from portal.councils.models import (
     SubstituteBasis,
 )
 from portal.meetings.models import MeetingKind
+from portal.notifications.models import NoticeKind
 
 LABELS: dict[enum.Enum, object] = {
     MunicipalOffice.MAYOR: _l("Borgmester"),
@@ -36,6 +37,12 @@ LABELS: dict[enum.Enum, object] = {
     MeetingKind.ORDINARY: _l("Ordinært møde"),
     MeetingKind.EXTRAORDINARY: _l("Ekstraordinært møde"),
     MeetingKind.CONSTITUTING: _l("Konstituerende møde"),
+    NoticeKind.GENERAL: _l("Andre beskeder"),
+    NoticeKind.PROPOSAL_DEADLINE: _l("Påmindelse om frist for forslag til dagsorden"),
+    NoticeKind.AGENDA_DEADLINE: _l("Påmindelse om udsendelse af dagsorden"),
+    NoticeKind.MEETING_CHANGED: _l("Ændringer af møder"),
+    NoticeKind.SUBSTITUTE_CALLED_IN: _l("Indkaldelse af stedfortræder"),
+    NoticeKind.SUBSTITUTE_UNANSWERED: _l("Stedfortræder har ikke svaret"),
 }
 
 

@@ -18,7 +18,13 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal import htmx
-from portal.councils.models import Council, StaffAssignment, active_on
+from portal.councils.models import (
+    Council,
+    Membership,
+    StaffAssignment,
+    SubstituteAssignment,
+    active_on,
+)
 from portal.extensions import db
 from portal.rules.calendar import COPENHAGEN
 from portal.types import utcnow
@@ -45,6 +51,35 @@ def staff_council_ids(person: Any) -> frozenset[int]:
         )
         cache[person.id] = frozenset(rows)
     return cache[person.id]
+
+
+@dataclass(frozen=True)
+class CouncilRoles:
+    """The councils a person takes part in today, by role (council ids)."""
+
+    member: frozenset[int]
+    substitute: frozenset[int]  # personal substitute of a current member
+    staff: frozenset[int]
+
+    @property
+    def council_ids(self) -> frozenset[int]:
+        return self.member | self.substitute | self.staff
+
+
+def council_roles(person: Any) -> CouncilRoles:
+    """Where `person` is a member, a substitute or staff today: whose meetings concern them."""
+    day = today()
+    member = db.session.scalars(
+        select(Membership.council_id).where(
+            Membership.person_id == person.id, active_on(Membership, day)
+        )
+    )
+    substitute = db.session.scalars(
+        select(SubstituteAssignment.council_id).where(
+            SubstituteAssignment.substitute_id == person.id, active_on(SubstituteAssignment, day)
+        )
+    )
+    return CouncilRoles(frozenset(member), frozenset(substitute), staff_council_ids(person))
 
 
 def staff_councils(person: Any = None) -> list[Council]:

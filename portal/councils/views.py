@@ -74,6 +74,9 @@ def form_page(
             getattr(form, refusal.field).errors.append(refusal.message)
         else:
             flash(success(result) if callable(success) else success, "success")
+            if htmx.is_htmx():
+                # A 303 would be followed by htmx and the whole page swapped into the form.
+                return htmx.client_redirect(next_url)
             return redirect(next_url, 303)
     if form.is_submitted():
         return htmx.render(template, block="form", status=422, form=form, **context)

@@ -3,7 +3,7 @@ person's private calendar feed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime, timedelta
 
 from icalendar import Calendar, Event
@@ -69,17 +69,22 @@ def personal_calendar(
     *,
     domain: str,
     meeting_url: str,
-    proposal_deadlines: bool,
-    agenda_deadlines: bool,
+    proposal_deadlines: Collection[int],
+    agenda_deadlines: Collection[int],
 ) -> bytes:
     """A person's meetings, with the proposal deadlines (members) and agenda send-out
-    deadlines (staff) of ordinary meetings (rules 3.2, 3.3)."""
+    deadlines (staff) of ordinary meetings (rules 3.2, 3.3).
+
+    `proposal_deadlines` and `agenda_deadlines` are the ids of the councils whose meetings get
+    that deadline: a person can be a member of one council and staff of another."""
     calendar = _calendar(name)
     stamp = utcnow()
     for meeting in meetings:
         calendar.add_component(meeting_event(meeting, domain, meeting_url, stamp))
+        if meeting.cancelled_at is not None:
+            continue  # the meeting shows as cancelled; its deadlines no longer apply
         planned = with_deadlines(meeting)
-        if proposal_deadlines and planned.proposal_deadline:
+        if meeting.council_id in proposal_deadlines and planned.proposal_deadline:
             calendar.add_component(
                 deadline_event(
                     f"proposal-deadline-{meeting.id}@{domain}",
@@ -89,7 +94,7 @@ def personal_calendar(
                     stamp,
                 )
             )
-        if agenda_deadlines and planned.agenda_deadline:
+        if meeting.council_id in agenda_deadlines and planned.agenda_deadline:
             calendar.add_component(
                 deadline_event(
                     f"agenda-deadline-{meeting.id}@{domain}",

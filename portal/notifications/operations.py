@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from portal import audit
 from portal.councils.models import Council, Person
 from portal.extensions import db
 from portal.meetings.models import Meeting
 from portal.notifications.models import (
     URGENT_KINDS,
+    CalendarFeed,
     EmailStatus,
     Notice,
     NoticeKind,
     NotificationPreference,
 )
+from portal.notifications.queries import token_hash
 from portal.types import utcnow
 
 
@@ -88,10 +92,79 @@ def mark_read(notice: Notice) -> None:
         notice.read_at = utcnow()
 
 
-def retry_dead(notice: Notice) -> None:
-    """Staff send a given-up e-mail again: from the start, with the same Message-ID."""
-    if notice.email_status is EmailStatus.DEAD:
-        notice.email_status = EmailStatus.PENDING
-        notice.attempts = 0
-        notice.next_attempt_at = utcnow()
-        notice.last_error = None
+def mark_all_read(person: Person) -> int:
+    """Mark every unread notice of `person` read; returns how many there were."""
+    result = db.session.execute(
+        update(Notice)
+        .where(Notice.recipient_id == person.id, Notice.read_at.is_(None))
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
+    return result.rowcount
+
+
+def retry_dead(notice: Notice) -> bool:
+    """Staff send a given-up e-mail again: from the start, with the same Message-ID.
+    False when the e-mail was not given up (nothing to do)."""
+    if notice.email_status is not EmailStatus.DEAD:
+        return False
+    before = {"attempts": notice.attempts, "last_error": notice.last_error}
+    notice.email_status = EmailStatus.PENDING
+    notice.attempts = 0
+    notice.next_attempt_at = utcnow()
+    notice.last_error = None
+    audit.record("email_retried", notice, before=before)
+    return True
+
+
+def save_email_choices(person: Person, choices: Mapping[NoticeKind, bool]) -> bool:
+    """Store per kind whether `person` also gets it by e-mail; True when anything changed.
+
+    Urgent kinds are not the person's to choose (they always e-mail): a choice for one is
+    ignored.
+    """
+    stored = {
+        preference.kind: preference
+        for preference in db.session.scalars(
+            select(NotificationPreference).where(NotificationPreference.person_id == person.id)
+        )
+    }
+    before = {kind.value: preference.email for kind, preference in stored.items()}
+    for kind, email in choices.items():
+        if kind in URGENT_KINDS:
+            continue
+        preference = stored.get(kind)
+        if preference is None:
+            preference = NotificationPreference(person_id=person.id, kind=kind, email=email)
+            db.session.add(preference)
+            stored[kind] = preference
+        else:
+            preference.email = email
+    after = {kind.value: preference.email for kind, preference in stored.items()}
+    if after == before:
+        return False
+    audit.record("notification_preferences_changed", person, before=before, after=after)
+    return True
+
+
+def create_calendar_feed(person: Person) -> str:
+    """A new private calendar address for `person`; returns its token, which is not stored
+    (only its hash is) and so can be shown once. The person's earlier address stops working."""
+    now = utcnow()
+    for feed in db.session.scalars(
+        select(CalendarFeed).where(
+            CalendarFeed.person_id == person.id, CalendarFeed.revoked_at.is_(None)
+        )
+    ):
+        feed.revoked_at = now
+    token = secrets.token_urlsafe(32)
+    feed = CalendarFeed(person_id=person.id, token_hash=token_hash(token), created_at=now)
+    db.session.add(feed)
+    audit.record("calendar_feed_created", feed, council_id=person.council_id)
+    return token
+
+
+def revoke_calendar_feed(feed: CalendarFeed) -> None:
+    if feed.revoked_at is None:
+        feed.revoked_at = utcnow()
+        audit.record("calendar_feed_revoked", feed, council_id=feed.person.council_id)

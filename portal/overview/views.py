@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from portal.councils.queries import memberships_of, substitute_for, substitute_of_membership
 from portal.meetings.queries import upcoming_meetings
-from portal.policy import SIGNED_IN, allow, staff_council_ids, today
+from portal.policy import SIGNED_IN, allow, council_roles, today
 from portal.types import utcnow
 
 bp = Blueprint("overview", __name__)
@@ -20,11 +20,7 @@ def show_overview():  # noqa: ANN201
     memberships = memberships_of(current_user, day)
     my_substitutes = [(m, substitute_of_membership(m, day)) for m in memberships]
     serving_as_substitute = substitute_for(current_user, day)
-    council_ids = (
-        {m.council_id for m in memberships}
-        | {a.council_id for a in serving_as_substitute}
-        | staff_council_ids(current_user)
-    )
+    council_ids = council_roles(current_user).council_ids
     return render_template(
         "overview/overview.html",
         memberships=my_substitutes,

@@ -73,3 +73,16 @@ def test_people_search_filters_in_place(page: Page, demo_people: DemoPeople):
     expect(page).to_have_url(re.compile(rf"/personer\?q={surname}$"))  # hx-push-url
     assert rows.count() < everyone
     assert_accessible(page)
+
+
+def test_a_form_sent_by_htmx_leads_to_one_whole_page(page: Page, demo_people: DemoPeople):
+    sign_in_as(page, "Sekretariatet", demo_people.staff)
+    page.goto("/kkr/sjaelland/admin/grupper")
+    page.get_by_label("Bogstav").fill("Å")
+    page.get_by_label("Navn", exact=True).fill("Alternativet")
+    page.get_by_role("button", name="Tilføj").click()
+    expect(page.get_by_text("Gruppen er oprettet.")).to_be_visible()
+    expect(page.get_by_role("cell", name="Alternativet", exact=True)).to_be_visible()
+    assert page.locator("header.site-header").count() == 1
+    assert page.locator("h1").count() == 1
+    assert_accessible(page)
