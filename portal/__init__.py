@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 
 from portal import config as portal_config
 from portal.extensions import babel, csrf, db, login_manager, migrate
@@ -53,12 +53,15 @@ def create_app(settings: dict[str, Any] | None = None) -> Flask:
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return "da"  # the command line and the reminder tick write Danish
     chosen = request.cookies.get("lang")
     return chosen if chosen in portal_config.SUPPORTED_LOCALES else "da"
 
 
 def _import_models() -> None:
     # Every model must be known to the metadata before Alembic or create_all looks at it.
+    from portal.absences import models as _absences  # noqa: F401
     from portal.audit import models as _audit  # noqa: F401
     from portal.auth import models as _auth  # noqa: F401
     from portal.councils import models as _councils  # noqa: F401

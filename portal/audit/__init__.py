@@ -6,6 +6,7 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
+from flask import has_request_context
 from flask_login import current_user
 from sqlalchemy import inspect
 
@@ -37,7 +38,8 @@ def record(
 ) -> AuditEntry:
     """Add an audit row for `action` on `obj`; the caller's transaction commits it."""
     db.session.flush()  # gives a new object its id
-    if actor_id is None and current_user and current_user.is_authenticated:
+    # Outside a request (the command line, the reminder tick) there is no signed-in actor.
+    if actor_id is None and has_request_context() and current_user.is_authenticated:
         actor_id = current_user.id
     entry = AuditEntry(
         actor_id=actor_id,

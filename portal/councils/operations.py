@@ -27,6 +27,7 @@ from portal.extensions import db
 from portal.labels import label
 from portal.notifications.models import NoticeKind
 from portal.notifications.operations import notify
+from portal.refusal import Refused
 from portal.rules.substitutes import (
     Candidate,
     Deputy,
@@ -34,15 +35,6 @@ from portal.rules.substitutes import (
     SubstituteProblem,
     assess_substitute,
 )
-
-
-class Refused(Exception):
-    """The change breaks a rule; `field` names the form field the message belongs to."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 def _overlapping(model: type, starts_on: date):  # noqa: ANN202 - SQL expression

@@ -38,9 +38,9 @@ from portal.councils.models import (
     Person,
     SubstituteAssignment,
 )
-from portal.councils.operations import Refused
 from portal.forms import NO_CHOICE
 from portal.policy import COUNCIL_STAFF, allow, today
+from portal.refusal import Refused
 
 bp = Blueprint("councils", __name__, url_prefix="/kkr/<council_slug>/admin")
 

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from portal.absences.models import CallInAnswer, SubstituteCallIn
 from portal.councils.models import Membership, Person, StaffAssignment, active_on
 from portal.extensions import db
 from portal.meetings.models import Meeting, MeetingKind
@@ -22,7 +23,8 @@ from portal.notifications.models import NoticeKind, ReminderSent
 from portal.notifications.operations import notify
 from portal.rules.calendar import COPENHAGEN, agenda_deadline, local_date, proposal_deadline
 
-PROPOSAL_REMINDER_AHEAD = timedelta(days=3)  # issue: "proposal deadline in 3 days"
+PROPOSAL_REMINDER_AHEAD = timedelta(days=3)  # members hear of the deadline 3 days ahead
+CALL_IN_ANSWER_WITHIN = timedelta(hours=24)  # a substitute is expected to answer in a day
 
 
 @dataclass(frozen=True)
@@ -118,10 +120,57 @@ def agenda_deadline_reminders(now: datetime) -> Iterator[Reminder]:
             )
 
 
-# Every kind of reminder; later areas (substitutes who have not answered) add theirs here.
+def unanswered_call_in_reminders(now: datetime) -> Iterator[Reminder]:
+    """A substitute called in who has not answered within 24 hours is asked again, and the
+    member and staff are told, while the meeting is still ahead (rules 1.8, 3.9)."""
+    calls = db.session.scalars(
+        select(SubstituteCallIn)
+        .join(Meeting, Meeting.id == SubstituteCallIn.meeting_id)
+        .where(SubstituteCallIn.answer == CallInAnswer.PENDING)
+        .where(SubstituteCallIn.called_at <= now - CALL_IN_ANSWER_WITHIN)
+        .where(Meeting.starts_at > now, Meeting.cancelled_at.is_(None))
+        .options(
+            joinedload(SubstituteCallIn.meeting).joinedload(Meeting.council),
+            joinedload(SubstituteCallIn.membership).joinedload(Membership.person),
+            joinedload(SubstituteCallIn.substitute),
+        )
+    )
+    for call in calls:
+        meeting = call.meeting
+        meeting_day = format_date(local_date(meeting.starts_at), "d. MMMM y", locale="da")
+        yield Reminder(
+            NoticeKind.SUBSTITUTE_CALLED_IN,
+            f"call-in:{call.id}",
+            call.substitute,
+            f"Påmindelse: svar på indkaldelsen til mødet {meeting_day}",
+            (
+                f"Du er indkaldt som stedfortræder for {call.membership.person.name} til "
+                f"{meeting.council.name}s møde {meeting_day}, {meeting.location}, og har "
+                "ikke svaret endnu."
+            ),
+            f"/indkaldelser/{call.id}",
+            meeting,
+        )
+        for person in [call.membership.person, *_staff(meeting, now)]:
+            yield Reminder(
+                NoticeKind.SUBSTITUTE_UNANSWERED,
+                f"call-in:{call.id}",
+                person,
+                f"{call.substitute.name} har ikke svaret på indkaldelsen til {meeting_day}",
+                (
+                    f"{call.substitute.name} blev indkaldt som stedfortræder for "
+                    f"{call.membership.person.name} for over et døgn siden og har ikke svaret."
+                ),
+                "/overblik",
+                meeting,
+            )
+
+
+# Every kind of reminder the tick gives.
 REMINDER_SOURCES: list[Callable[[datetime], Iterator[Reminder]]] = [
     proposal_deadline_reminders,
     agenda_deadline_reminders,
+    unanswered_call_in_reminders,
 ]
 
 

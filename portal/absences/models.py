@@ -1,0 +1,151 @@
+"""Absences, substitutes called in, leaves, and requests for an extraordinary meeting."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint, false, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.councils.models import Council, Membership, Person, enum_column
+from portal.extensions import db
+from portal.meetings.models import Meeting
+from portal.types import UTCDateTime, utcnow
+
+
+class AbsenceReason(enum.StrEnum):
+    """An optional category, never a health detail (GDPR art. 9), never published."""
+
+    OTHER_MEETING = "other_meeting"
+    HOLIDAY = "holiday"
+    OTHER = "other"
+
+
+class Absence(db.Model):
+    """A member will not attend one meeting (rule 3.9)."""
+
+    __table_args__ = (
+        # One standing absence per seat and meeting: a double-clicked submit stores one.
+        Index(
+            "uq_absence_standing",
+            "meeting_id",
+            "membership_id",
+            unique=True,
+            sqlite_where=text("cancelled_at IS NULL"),
+            postgresql_where=text("cancelled_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("council.id"), index=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
+    membership_id: Mapped[int] = mapped_column(ForeignKey("membership.id"), index=True)
+    call_substitute: Mapped[bool] = mapped_column(Boolean, default=True)
+    reason: Mapped[AbsenceReason | None] = mapped_column(
+        enum_column(AbsenceReason, "absence_reason")
+    )
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    registered_by_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    # Registered by staff after the meeting started (the member can no longer).
+    registered_late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+
+    council: Mapped[Council] = relationship()
+    meeting: Mapped[Meeting] = relationship()
+    membership: Mapped[Membership] = relationship()
+    registered_by: Mapped[Person] = relationship(foreign_keys=[registered_by_id])
+
+
+class CallInAnswer(enum.StrEnum):
+    PENDING = "pending"
+    ATTENDING = "attending"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"  # the member cancelled the absence; the substitute is told
+
+
+class SubstituteCallIn(db.Model):
+    """A personal substitute called in for one meeting, and their answer (rules 1.8, 3.9)."""
+
+    __table_args__ = (
+        Index(
+            "uq_call_in_standing",
+            "meeting_id",
+            "membership_id",
+            unique=True,
+            sqlite_where=text("answer != 'withdrawn'"),
+            postgresql_where=text("answer != 'withdrawn'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("council.id"), index=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
+    membership_id: Mapped[int] = mapped_column(ForeignKey("membership.id"))
+    substitute_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    absence_id: Mapped[int | None] = mapped_column(ForeignKey("absence.id"))
+    leave_id: Mapped[int | None] = mapped_column(ForeignKey("leave.id"))
+    called_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    answer: Mapped[CallInAnswer] = mapped_column(
+        enum_column(CallInAnswer, "call_in_answer"), default=CallInAnswer.PENDING
+    )
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    council: Mapped[Council] = relationship()
+    meeting: Mapped[Meeting] = relationship()
+    membership: Mapped[Membership] = relationship()
+    substitute: Mapped[Person] = relationship()
+
+
+class LeaveStatus(enum.StrEnum):
+    AWAITING_DECISION = "awaiting_decision"  # group-elected member: the council decides (1.7)
+    APPLIES = "applies"  # a mayor's leave applies at once (1.6), or the council agreed
+    REFUSED = "refused"
+    CANCELLED = "cancelled"
+
+
+class Leave(db.Model):
+    """A member away for 3 months or more; the substitute steps in for the period (1.6–1.7)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("council.id"), index=True)
+    membership_id: Mapped[int] = mapped_column(ForeignKey("membership.id"), index=True)
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    status: Mapped[LeaveStatus] = mapped_column(enum_column(LeaveStatus, "leave_status"))
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    registered_by_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+
+    council: Mapped[Council] = relationship()
+    membership: Mapped[Membership] = relationship()
+
+
+class MeetingRequest(db.Model):
+    """Members asking for an extraordinary meeting (rule 3.1)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("council.id"), index=True)
+    subject: Mapped[str] = mapped_column(String(500))
+    started_by_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # When signatures reached a third of the members and the chair and staff were told.
+    threshold_reached_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    council: Mapped[Council] = relationship()
+    started_by: Mapped[Person] = relationship()
+    signatures: Mapped[list[MeetingRequestSignature]] = relationship(back_populates="request")
+
+
+class MeetingRequestSignature(db.Model):
+    __table_args__ = (UniqueConstraint("request_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("meeting_request.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    request: Mapped[MeetingRequest] = relationship(back_populates="signatures")
+    person: Mapped[Person] = relationship()
