@@ -19,7 +19,7 @@ from portal import create_app
 from portal.extensions import db
 from tests.support import skip_unless
 
-pytest_plugins = ["tests.oidc"]
+pytest_plugins = ["tests.oidc", "tests.smtp"]
 
 BACKENDS = ["sqlite", "postgresql"]
 
