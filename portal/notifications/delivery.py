@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, case, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
@@ -92,8 +92,28 @@ def _due(now: datetime):  # noqa: ANN202 - a SQL expression
     )
 
 
+def bury_crashing(now: datetime, max_attempts: int) -> int:
+    """A message whose worker died mid-send this many times is dead, not retried forever:
+    each takeover of a lapsed claim counts as an attempt (see claim_due)."""
+    buried = db.session.execute(
+        update(Notice)
+        .where(Notice.email_status == EmailStatus.SENDING, Notice.claimed_at < now - LEASE)
+        .where(Notice.attempts + 1 >= max_attempts)
+        .values(
+            email_status=EmailStatus.DEAD,
+            attempts=Notice.attempts + 1,
+            claimed_by=None,
+            claimed_at=None,
+            last_error="the worker stopped while sending, every time",
+        ),
+        execution_options={"synchronize_session": False},
+    )
+    return buried.rowcount or 0
+
+
 def claim_due(worker: str, limit: int, now: datetime) -> list[int]:
     """Make up to `limit` due notices this worker's, and commit; returns their ids."""
+    bury_crashing(now, current_app.config["PORTAL_EMAIL_MAX_ATTEMPTS"])
     claimed: list[int] = []
     for _ in range(CLAIM_ROUNDS):
         candidates = db.session.scalars(
@@ -111,7 +131,16 @@ def claim_due(worker: str, limit: int, now: datetime) -> list[int]:
             update(Notice)
             # Still due: on SQLite another worker may have claimed a row since we read it.
             .where(Notice.id.in_(candidates), _due(now))
-            .values(email_status=EmailStatus.SENDING, claimed_by=worker, claimed_at=now)
+            .values(
+                email_status=EmailStatus.SENDING,
+                claimed_by=worker,
+                claimed_at=now,
+                # Taking over a lapsed claim: the last try ended in a crash, an attempt.
+                attempts=case(
+                    (Notice.email_status == EmailStatus.SENDING, Notice.attempts + 1),
+                    else_=Notice.attempts,
+                ),
+            )
             .returning(Notice.id),
             execution_options={"synchronize_session": False},
         ).all()

@@ -191,6 +191,22 @@ def test_a_claim_is_not_taken_over_until_its_lease_runs_out(smtp_app, smtp):
     assert {n.claimed_by for n in reload(notices)} == {"rescuer"}
 
 
+def test_a_message_that_kills_its_worker_every_time_ends_dead(smtp_app, smtp):
+    [notice] = queue_notices(1)
+    now = utcnow()
+    max_attempts = smtp_app.config["PORTAL_EMAIL_MAX_ATTEMPTS"]
+    # Each worker claims it and dies; each takeover counts as an attempt.
+    for crash in range(max_attempts):
+        now += LEASE + timedelta(seconds=1)
+        assert claim_due(f"crashed-{crash}", 10, now) == [notice.id]
+    now += LEASE + timedelta(seconds=1)
+    assert claim_due("next", 10, now) == []
+    [dead] = reload([notice])
+    assert dead.email_status is EmailStatus.DEAD and dead.attempts == max_attempts
+    assert "stopped while sending" in dead.last_error
+    assert smtp.message_id_counts() == {}
+
+
 def test_a_worker_whose_lease_is_running_out_hands_the_rest_back(smtp_app, smtp, monkeypatch):
     notices = queue_notices(3)
     monkeypatch.setattr(delivery, "LEASE_SAFETY", timedelta(0))  # as if the batch were slow
