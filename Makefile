@@ -18,7 +18,10 @@ install: $(BIN)/flask
 demo: install
 	$(DEMO_ENV) $(BIN)/flask --app portal db upgrade
 	$(DEMO_ENV) $(BIN)/flask --app portal demo seed
-	$(DEMO_ENV) $(BIN)/flask --app portal run --host 127.0.0.1 --port 5000
+	@# The e-mail worker runs beside the portal; without SMTP it writes instance/outbox/*.eml.
+	$(DEMO_ENV) $(BIN)/flask --app portal notifications send --loop --interval 5 & \
+		trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+		$(DEMO_ENV) $(BIN)/flask --app portal run --host 127.0.0.1 --port 5000
 
 # Node packages for the test identity provider and axe-core, when node is there;
 # without them those tests skip (or fail, with PORTAL_REQUIRE_ALL=1).
