@@ -70,6 +70,8 @@ def _import_models() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from portal.absences.leave_views import bp as leave_bp
+    from portal.absences.views import bp as absences_bp
     from portal.auth.views import bp as auth_bp
     from portal.councils.views import bp as councils_bp
     from portal.demo.views import bp as demo_bp
@@ -79,6 +81,8 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (public_bp, auth_bp, overview_bp, councils_bp, notifications_bp, demo_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(leave_bp)
+    app.register_blueprint(absences_bp)
 
     @login_manager.user_loader
     def load_person(person_id: str):  # noqa: ANN202

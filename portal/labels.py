@@ -7,6 +7,7 @@ import enum
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
+from portal.absences.models import AbsenceReason, CallInAnswer
 from portal.councils.models import (
     CouncilOffice,
     GroupKind,
@@ -16,6 +17,7 @@ from portal.councils.models import (
 )
 from portal.meetings.models import MeetingKind
 from portal.notifications.models import NoticeKind
+from portal.rules.attendance import Attendance
 
 LABELS: dict[enum.Enum, object] = {
     MunicipalOffice.MAYOR: _l("Borgmester"),
@@ -43,6 +45,19 @@ LABELS: dict[enum.Enum, object] = {
     NoticeKind.MEETING_CHANGED: _l("Ændringer af møder"),
     NoticeKind.SUBSTITUTE_CALLED_IN: _l("Indkaldelse af stedfortræder"),
     NoticeKind.SUBSTITUTE_UNANSWERED: _l("Stedfortræder har ikke svaret"),
+    AbsenceReason.OTHER_MEETING: _l("Andet møde"),
+    AbsenceReason.HOLIDAY: _l("Ferie"),
+    AbsenceReason.OTHER: _l("Forfald i øvrigt"),
+    # Words, not colour alone, on the attendance board (WCAG 1.4.1).
+    Attendance.PRESENT: _l("Deltager"),
+    Attendance.ABSENT: _l("Afbud, ingen stedfortræder"),
+    Attendance.SUBSTITUTE_ATTENDING: _l("Afbud, stedfortræder deltager"),
+    Attendance.SUBSTITUTE_NOT_ANSWERED: _l("Afbud, stedfortræder har ikke svaret"),
+    Attendance.SUBSTITUTE_DECLINED: _l("Afbud, stedfortræder kan ikke"),
+    CallInAnswer.PENDING: _l("Ikke besvaret"),
+    CallInAnswer.ATTENDING: _l("Du deltager"),
+    CallInAnswer.DECLINED: _l("Du kan ikke deltage"),
+    CallInAnswer.WITHDRAWN: _l("Trukket tilbage"),
 }
 
 

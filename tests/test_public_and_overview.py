@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import event
-
 from portal.councils.models import CouncilOffice, MembershipKind
-from portal.extensions import db
 from portal.meetings.models import MeetingKind
 from portal.rules.calendar import COPENHAGEN
 from tests.conftest import sign_in
@@ -19,21 +16,7 @@ from tests.factories import (
     make_staff,
     make_substitute,
 )
-
-
-class QueryCounter:
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self, *args: object) -> None:
-        self.count += 1
-
-    def __enter__(self) -> QueryCounter:
-        event.listen(db.engine, "before_cursor_execute", self)
-        return self
-
-    def __exit__(self, *args: object) -> None:
-        event.remove(db.engine, "before_cursor_execute", self)
+from tests.support import QueryCounter
 
 
 def test_public_sees_meeting_plan_and_members_without_signing_in(client):

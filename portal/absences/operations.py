@@ -64,6 +64,17 @@ def call_in(
     substitute = substitute_on(membership, meeting)
     if substitute is None:
         return None
+    standing = db.session.scalar(
+        select(SubstituteCallIn).where(
+            SubstituteCallIn.meeting_id == meeting.id,
+            SubstituteCallIn.membership_id == membership.id,
+            SubstituteCallIn.answer != CallInAnswer.WITHDRAWN,
+        )
+    )
+    if standing is not None:
+        # Already called in for this seat (for a leave, rules 1.6–1.7): one call per seat and
+        # meeting (uq_call_in_standing); a second would fail the whole request.
+        return standing
     call = SubstituteCallIn(
         council_id=meeting.council_id,
         meeting=meeting,
@@ -186,6 +197,8 @@ def cancel_absence(absence: Absence, *, by: Person, by_staff: bool, now: datetim
 def answer_call_in(call: SubstituteCallIn, *, attending: bool, now: datetime) -> None:
     """The substitute answers until the meeting starts; member and staff hear a refusal."""
     meeting = call.meeting
+    if meeting.cancelled_at is not None:
+        raise Refused("answer", _("Mødet er aflyst."))
     if call.answer is CallInAnswer.WITHDRAWN:
         raise Refused("answer", _("Indkaldelsen er trukket tilbage."))
     if now >= meeting.starts_at:

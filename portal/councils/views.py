@@ -71,7 +71,12 @@ def form_page(
         try:
             result = act()
         except Refused as refusal:
-            getattr(form, refusal.field).errors.append(refusal.message)
+            field = getattr(form, refusal.field, None)
+            if field is None:
+                # A rule about the whole request (the meeting has begun): a form-level error.
+                form.form_errors.append(refusal.message)
+            else:
+                field.errors.append(refusal.message)
         else:
             flash(success(result) if callable(success) else success, "success")
             if htmx.is_htmx():

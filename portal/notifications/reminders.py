@@ -134,13 +134,22 @@ def unanswered_call_in_reminders(now: datetime) -> Iterator[Reminder]:
             joinedload(SubstituteCallIn.membership).joinedload(Membership.person),
             joinedload(SubstituteCallIn.substitute),
         )
+        .order_by(Meeting.starts_at)
     )
+    reminded_leaves: set[int] = set()
     for call in calls:
+        if call.leave_id is not None:
+            # A leave calls the substitute in for many meetings at once: one reminder for the
+            # leave, about its nearest meeting, not one per meeting.
+            if call.leave_id in reminded_leaves:
+                continue
+            reminded_leaves.add(call.leave_id)
         meeting = call.meeting
         meeting_day = format_date(local_date(meeting.starts_at), "d. MMMM y", locale="da")
+        key = f"leave:{call.leave_id}" if call.leave_id is not None else f"call-in:{call.id}"
         yield Reminder(
             NoticeKind.SUBSTITUTE_CALLED_IN,
-            f"call-in:{call.id}",
+            key,
             call.substitute,
             f"Påmindelse: svar på indkaldelsen til mødet {meeting_day}",
             (
@@ -154,7 +163,7 @@ def unanswered_call_in_reminders(now: datetime) -> Iterator[Reminder]:
         for person in [call.membership.person, *_staff(meeting, now)]:
             yield Reminder(
                 NoticeKind.SUBSTITUTE_UNANSWERED,
-                f"call-in:{call.id}",
+                key,
                 person,
                 f"{call.substitute.name} har ikke svaret på indkaldelsen til {meeting_day}",
                 (

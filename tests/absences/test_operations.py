@@ -139,3 +139,23 @@ def test_rule_1_8_an_answer_stops_the_reminder(seat):
     answer_call_in(call, attending=True, now=BEFORE + timedelta(hours=2))
     db.session.commit()
     assert tick(BEFORE + timedelta(hours=25)) == 0
+
+
+def test_rule_1_8_a_seat_already_called_in_is_not_called_twice(seat):
+    # The substitute already stands in for this meeting (a leave, rules 1.6-1.7): an absence
+    # for the same seat keeps that one call-in instead of failing on uq_call_in_standing.
+    meeting, membership, substitute, _ = seat
+    db.session.add(
+        SubstituteCallIn(
+            council_id=meeting.council_id,
+            meeting=meeting,
+            membership=membership,
+            substitute=substitute,
+            called_at=BEFORE,
+        )
+    )
+    db.session.flush()
+    absent(meeting, membership)
+    assert len(db.session.scalars(select(SubstituteCallIn)).all()) == 1
+    assert len(db.session.scalars(select(Absence)).all()) == 1
+    assert notices_for(substitute) == []

@@ -1,0 +1,624 @@
+"""Long leave (rules 1.6–1.7) and members' requests for an extraordinary meeting (rule 3.1).
+
+Each action writes its audit rows and its notices in the request's transaction (outbox):
+either the leave, its call-ins and the notices all exist, or none of them do.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from babel.dates import format_date
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from portal import audit
+from portal.absences.models import (
+    CallInAnswer,
+    Leave,
+    LeaveStatus,
+    MeetingRequest,
+    MeetingRequestSignature,
+    SubstituteCallIn,
+)
+from portal.absences.operations import substitute_on, when
+from portal.councils.models import (
+    Council,
+    CouncilOffice,
+    Membership,
+    MembershipKind,
+    Person,
+    active_on,
+)
+from portal.councils.queries import staff_of
+from portal.extensions import db
+from portal.meetings.models import Meeting, MeetingKind
+from portal.notifications.models import NoticeKind
+from portal.notifications.operations import notify
+from portal.refusal import Refused
+from portal.rules.attendance import extraordinary_meeting_signatures_needed, is_long_term_leave
+from portal.rules.calendar import COPENHAGEN, local_date
+
+# The meetings a substitute steps in for during a leave (a constituting meeting seats a new
+# council, so no leave of the old one reaches it).
+LEAVE_MEETING_KINDS = (MeetingKind.ORDINARY, MeetingKind.EXTRAORDINARY)
+# Leaves that hold the period: a cancelled or refused leave leaves room for a new one.
+STANDING_LEAVE = (LeaveStatus.AWAITING_DECISION, LeaveStatus.APPLIES)
+
+MEMBER_LEAVE_LINK = "/orlov"
+MEMBER_REQUESTS_LINK = "/anmodninger"
+
+
+def day_text(day: date) -> str:
+    return format_date(day, "d. MMMM y", locale="da")
+
+
+def period_text(leave: Leave) -> str:
+    return f"{day_text(leave.starts_on)} – {day_text(leave.ends_on)}"
+
+
+def start_of_day(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=COPENHAGEN)
+
+
+def staff_leave_link(council: Council) -> str:
+    return f"/kkr/{council.slug}/admin/orlov"
+
+
+def staff_requests_link(council: Council) -> str:
+    return f"/kkr/{council.slug}/admin/anmodninger"
+
+
+def lock(row: Any) -> None:
+    """Take the row's lock for this transaction (PostgreSQL; SQLite serialises writers) and
+    read it afresh, so that concurrent requests on it take turns. Own changes are flushed
+    first, so that the fresh read keeps them."""
+    db.session.flush()
+    model = type(row)
+    # The id alone: FOR UPDATE may not reach the outer joins of the row's eager loads.
+    db.session.execute(select(model.id).where(model.id == row.id).with_for_update())
+    db.session.refresh(row)
+
+
+def staff_people(council: Council, now: datetime) -> list[Person]:
+    return [assignment.person for assignment in staff_of(council, local_date(now))]
+
+
+# --- long leave (rules 1.6–1.7) -----------------------------------------------------------
+
+
+def decision_meeting(council: Council, now: datetime) -> Meeting | None:
+    """Rule 1.7: the council decides a group-elected member's leave at its next ordinary
+    meeting (our reading; the one place to change it)."""
+    return db.session.scalar(
+        select(Meeting)
+        .where(
+            Meeting.council_id == council.id,
+            Meeting.kind == MeetingKind.ORDINARY,
+            Meeting.cancelled_at.is_(None),
+            Meeting.starts_at > now,
+        )
+        .order_by(Meeting.starts_at)
+        .limit(1)
+    )
+
+
+def overlapping_leave(membership: Membership, starts_on: date, ends_on: date) -> Leave | None:
+    return db.session.scalar(
+        select(Leave)
+        .where(
+            Leave.membership_id == membership.id,
+            Leave.status.in_(STANDING_LEAVE),
+            Leave.starts_on <= ends_on,
+            Leave.ends_on >= starts_on,
+        )
+        .limit(1)
+    )
+
+
+def meetings_in_leave(leave: Leave, now: datetime) -> list[Meeting]:
+    """The council's meetings in the period that are not cancelled and have not started."""
+    return list(
+        db.session.scalars(
+            select(Meeting)
+            .where(
+                Meeting.council_id == leave.council_id,
+                Meeting.kind.in_(LEAVE_MEETING_KINDS),
+                Meeting.cancelled_at.is_(None),
+                Meeting.starts_at > now,
+                Meeting.starts_at >= start_of_day(leave.starts_on),
+                Meeting.starts_at < start_of_day(leave.ends_on + timedelta(days=1)),
+            )
+            .order_by(Meeting.starts_at)
+        )
+    )
+
+
+def meeting_lines(calls: list[SubstituteCallIn]) -> str:
+    return "\n".join(f"– {when(call.meeting)}, {call.meeting.location}" for call in calls)
+
+
+def call_in_for_leave(leave: Leave, now: datetime) -> list[SubstituteCallIn]:
+    """Rules 1.6–1.7: the personal substitute steps in for every meeting of the period.
+
+    One call-in per meeting; a seat whose substitute is already called in for a meeting (a
+    single absence) keeps that call-in. Each substitute gets one notice listing the meetings.
+    """
+    meetings = meetings_in_leave(leave, now)
+    if not meetings:
+        return []
+    membership = leave.membership
+    already_called = set(
+        db.session.scalars(
+            select(SubstituteCallIn.meeting_id).where(
+                SubstituteCallIn.membership_id == membership.id,
+                SubstituteCallIn.meeting_id.in_([m.id for m in meetings]),
+                SubstituteCallIn.answer != CallInAnswer.WITHDRAWN,
+            )
+        )
+    )
+    calls: list[SubstituteCallIn] = []
+    for meeting in meetings:
+        if meeting.id in already_called:
+            continue
+        # The substitute on each meeting's own day: the assignment may change in the period.
+        substitute = substitute_on(membership, meeting)
+        if substitute is None:
+            continue
+        call = SubstituteCallIn(
+            council_id=leave.council_id,
+            meeting=meeting,
+            membership=membership,
+            substitute=substitute,
+            leave_id=leave.id,
+            called_at=now,
+        )
+        db.session.add(call)
+        db.session.flush()
+        audit.record("substitute_called_in", call, after=audit.snapshot(call))
+        calls.append(call)
+    by_substitute: dict[int, list[SubstituteCallIn]] = defaultdict(list)
+    for call in calls:
+        by_substitute[call.substitute_id].append(call)
+    for substitute_calls in by_substitute.values():
+        notify(
+            [substitute_calls[0].substitute],
+            NoticeKind.SUBSTITUTE_CALLED_IN,
+            subject=_(
+                "Du er indkaldt som stedfortræder for %(member)s i orlovsperioden",
+                member=membership.person.name,
+            ),
+            body=_(
+                "%(member)s har orlov %(period)s (regel 1.6–1.7). Du er indkaldt som "
+                "personlig stedfortræder til %(council)ss møder:\n%(meetings)s\n"
+                "Svar for hvert møde, om du deltager.",
+                member=membership.person.name,
+                period=period_text(leave),
+                council=leave.council.name,
+                meetings=meeting_lines(substitute_calls),
+            ),
+            link="/overblik",
+            council=leave.council,
+            meeting=substitute_calls[0].meeting if len(substitute_calls) == 1 else None,
+        )
+    return calls
+
+
+def call_in_for_meeting(meeting: Meeting, now: datetime) -> list[SubstituteCallIn]:
+    """A meeting planned later inside an applying leave: call in the substitutes of the seats
+    on leave that day (for the meetings module to call when it adds a meeting)."""
+    if meeting.kind not in LEAVE_MEETING_KINDS or meeting.cancelled_at is not None:
+        return []
+    day = local_date(meeting.starts_at)
+    leaves = db.session.scalars(
+        select(Leave).where(
+            Leave.council_id == meeting.council_id,
+            Leave.status == LeaveStatus.APPLIES,
+            Leave.starts_on <= day,
+            Leave.ends_on >= day,
+        )
+    )
+    return [call for leave in leaves for call in call_in_for_leave(leave, now)]
+
+
+def called_in_text(calls: list[SubstituteCallIn]) -> str:
+    if not calls:
+        return _("Der er ingen planlagte møder i perioden endnu.")
+    names = ", ".join(sorted({call.substitute.name for call in calls}))
+    return ngettext(
+        "%(substitute)s er indkaldt til %(num)d møde i perioden.",
+        "%(substitute)s er indkaldt til %(num)d møder i perioden.",
+        len(calls),
+        substitute=names,
+    )
+
+
+def tell_member(leave: Leave, subject: str, body: str) -> None:
+    notify(
+        [leave.membership.person],
+        NoticeKind.GENERAL,
+        subject=subject,
+        body=body,
+        link=MEMBER_LEAVE_LINK,
+        council=leave.council,
+    )
+
+
+def decision_text(leave: Leave, now: datetime) -> str:
+    meeting = decision_meeting(leave.council, now)
+    if meeting is None:
+        return _(
+            "Rådet beslutter på sit næste ordinære møde, om stedfortræderen træder ind "
+            "(regel 1.7). Der er endnu ikke planlagt et ordinært møde."
+        )
+    return _(
+        "Rådet beslutter på sit næste ordinære møde %(when)s, om stedfortræderen træder ind "
+        "(regel 1.7).",
+        when=when(meeting),
+    )
+
+
+def register_leave(
+    membership: Membership,
+    starts_on: date,
+    ends_on: date,
+    *,
+    by: Person,
+    by_staff: bool,
+    now: datetime,
+) -> Leave:
+    """Rules 1.6–1.7: a member away for 3 months or more. A mayor's leave applies at once
+    and the substitute is called in; a group-elected member's awaits the council."""
+    if ends_on < starts_on:
+        raise Refused("ends_on", _("Sidste dag kan ikke ligge før første dag."))
+    if not is_long_term_leave(starts_on, ends_on):
+        raise Refused(
+            "ends_on",
+            _(
+                "Orlov skal vare mindst 3 måneder (regel 1.6–1.7). Er du væk kortere tid, "
+                "så meld afbud til de enkelte møder."
+            ),
+        )
+    today = local_date(now)
+    if starts_on < today and not by_staff:
+        raise Refused(
+            "starts_on",
+            _(
+                "Orloven kan tidligst begynde i dag. Kontakt sekretariatet, hvis den skal "
+                "registreres med tilbagevirkende kraft."
+            ),
+        )
+    if membership.starts_on > starts_on:
+        raise Refused(
+            "starts_on",
+            _(
+                "Medlemskabet begynder først %(day)s; orloven kan ikke begynde før.",
+                day=day_text(membership.starts_on),
+            ),
+        )
+    if membership.ends_on is not None and membership.ends_on < ends_on:
+        raise Refused(
+            "ends_on",
+            _(
+                "Medlemskabet slutter %(day)s; orloven kan ikke vare længere.",
+                day=day_text(membership.ends_on),
+            ),
+        )
+    # Registrations for one seat take turns (PostgreSQL row lock): a double-clicked submit
+    # finds the first leave and is refused as overlapping.
+    lock(membership)
+    existing = overlapping_leave(membership, starts_on, ends_on)
+    if existing is not None:
+        raise Refused(
+            "starts_on",
+            _("Der er allerede registreret orlov %(period)s.", period=period_text(existing)),
+        )
+    # Rule 1.6: a mayor's substitute steps in at once; rule 1.7: for a group-elected member
+    # the council decides at its next meeting.
+    mayor = membership.kind is MembershipKind.MAYOR
+    leave = Leave(
+        council_id=membership.council_id,
+        membership=membership,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        status=LeaveStatus.APPLIES if mayor else LeaveStatus.AWAITING_DECISION,
+        registered_at=now,
+        registered_by_id=by.id,
+    )
+    db.session.add(leave)
+    db.session.flush()
+    audit.record("leave_registered", leave, after=audit.snapshot(leave), actor_id=by.id)
+    member = membership.person
+    if leave.status is LeaveStatus.APPLIES:
+        calls = call_in_for_leave(leave, now)
+        status = _("Orloven gælder fra første dag (regel 1.6).") + " " + called_in_text(calls)
+        tell_member(
+            leave,
+            _("Din orlov %(period)s er registreret", period=period_text(leave)),
+            status,
+        )
+    else:
+        status = _("Orloven afventer rådets beslutning.") + " " + decision_text(leave, now)
+        tell_member(
+            leave,
+            _("Din orlov %(period)s afventer rådets beslutning", period=period_text(leave)),
+            status,
+        )
+    if not by_staff:
+        # The secretariat prepares the council's decision (1.7) or knows the seat changes (1.6).
+        notify(
+            staff_people(leave.council, now),
+            NoticeKind.GENERAL,
+            subject=_(
+                "%(member)s har registreret orlov %(period)s",
+                member=member.name,
+                period=period_text(leave),
+            ),
+            body=status,
+            link=staff_leave_link(leave.council),
+            council=leave.council,
+        )
+    return leave
+
+
+def record_leave_decision(
+    leave: Leave, approved: bool, *, by: Person, now: datetime
+) -> list[SubstituteCallIn]:
+    """Rule 1.7: staff record the council's decision; approval calls the substitute in."""
+    lock(leave)  # two staff deciding at once: one wins
+    if leave.status is not LeaveStatus.AWAITING_DECISION:
+        raise Refused("decision", _("Orloven afventer ikke rådets beslutning."))
+    before = audit.snapshot(leave)
+    leave.status = LeaveStatus.APPLIES if approved else LeaveStatus.REFUSED
+    leave.decided_at, leave.decided_by_id = now, by.id
+    audit.record("leave_decided", leave, before=before, after=audit.snapshot(leave))
+    if not approved:
+        tell_member(
+            leave,
+            _("Rådet har ikke godkendt din orlov %(period)s", period=period_text(leave)),
+            _("Din stedfortræder indkaldes ikke. Du er selv indkaldt til rådets møder."),
+        )
+        return []
+    calls = call_in_for_leave(leave, now)
+    tell_member(
+        leave,
+        _("Rådet har godkendt din orlov %(period)s", period=period_text(leave)),
+        _("Stedfortræderen træder ind i perioden (regel 1.7).") + " " + called_in_text(calls),
+    )
+    return calls
+
+
+def member_may_cancel(leave: Leave, today: date) -> bool:
+    """A member withdraws a leave that awaits the council or has not begun; once it runs,
+    the secretariat ends it."""
+    if leave.status is LeaveStatus.AWAITING_DECISION:
+        return True
+    return leave.status is LeaveStatus.APPLIES and leave.starts_on > today
+
+
+def cancel_leave(leave: Leave, *, by: Person, by_staff: bool, now: datetime) -> None:
+    """Withdraw a leave: the substitute's call-ins for meetings not yet begun are withdrawn
+    and the substitute is told once."""
+    lock(leave)
+    if leave.status is LeaveStatus.CANCELLED:
+        return  # a second click
+    if leave.status is LeaveStatus.REFUSED:
+        raise Refused("leave", _("Rådet har ikke godkendt orloven, så den gælder ikke."))
+    if not by_staff and not member_may_cancel(leave, local_date(now)):
+        raise Refused(
+            "leave", _("Orloven er begyndt. Kontakt sekretariatet, hvis du vender tilbage.")
+        )
+    before = audit.snapshot(leave)
+    leave.status = LeaveStatus.CANCELLED
+    audit.record("leave_cancelled", leave, before=before, after=audit.snapshot(leave))
+    calls = list(
+        db.session.scalars(
+            select(SubstituteCallIn)
+            .join(Meeting, Meeting.id == SubstituteCallIn.meeting_id)
+            .where(
+                SubstituteCallIn.leave_id == leave.id,
+                SubstituteCallIn.answer != CallInAnswer.WITHDRAWN,
+                Meeting.starts_at > now,
+            )
+            .order_by(Meeting.starts_at)
+        )
+    )
+    by_substitute: dict[int, list[SubstituteCallIn]] = defaultdict(list)
+    for call in calls:
+        before_call = audit.snapshot(call)
+        call.answer, call.answered_at = CallInAnswer.WITHDRAWN, now
+        audit.record(
+            "substitute_call_in_withdrawn", call, before=before_call, after=audit.snapshot(call)
+        )
+        by_substitute[call.substitute_id].append(call)
+    member = leave.membership.person
+    for substitute_calls in by_substitute.values():
+        notify(
+            [substitute_calls[0].substitute],
+            NoticeKind.SUBSTITUTE_CALLED_IN,
+            subject=_(
+                "Du er ikke længere indkaldt for %(member)s",
+                member=member.name,
+            ),
+            body=_(
+                "%(member)s har trukket orloven %(period)s tilbage og deltager selv. Du er "
+                "ikke længere indkaldt til:\n%(meetings)s",
+                member=member.name,
+                period=period_text(leave),
+                meetings=meeting_lines(substitute_calls),
+            ),
+            link="/overblik",
+            council=leave.council,
+            meeting=substitute_calls[0].meeting if len(substitute_calls) == 1 else None,
+        )
+    if by.id != member.id:
+        tell_member(
+            leave,
+            _("Din orlov %(period)s er annulleret", period=period_text(leave)),
+            _("Sekretariatet har annulleret orloven. Du er selv indkaldt til rådets møder."),
+        )
+
+
+# --- requests for an extraordinary meeting (rule 3.1) -------------------------------------
+
+
+def member_count(council: Council, day: date) -> int:
+    return db.session.scalar(
+        select(func.count(Membership.id)).where(
+            Membership.council_id == council.id, active_on(Membership, day)
+        )
+    )
+
+
+def is_current_member(person: Person, council: Council, day: date) -> bool:
+    return (
+        db.session.scalar(
+            select(Membership.id).where(
+                Membership.person_id == person.id,
+                Membership.council_id == council.id,
+                active_on(Membership, day),
+            )
+        )
+        is not None
+    )
+
+
+def signature_count(request: MeetingRequest) -> int:
+    return db.session.scalar(
+        select(func.count(MeetingRequestSignature.id)).where(
+            MeetingRequestSignature.request_id == request.id
+        )
+    )
+
+
+def signatures_needed(council: Council, day: date) -> int:
+    """Rule 3.1: a third of the council's current members, rounded up."""
+    return extraordinary_meeting_signatures_needed(member_count(council, day))
+
+
+def chairs(council: Council, day: date) -> list[Person]:
+    return list(
+        db.session.scalars(
+            select(Person)
+            .join(Membership, Membership.person_id == Person.id)
+            .where(
+                Membership.council_id == council.id,
+                Membership.office == CouncilOffice.CHAIR,
+                active_on(Membership, day),
+            )
+        )
+    )
+
+
+def _add_signature(request: MeetingRequest, person: Person, now: datetime):  # noqa: ANN202
+    signature = MeetingRequestSignature(request=request, person_id=person.id, signed_at=now)
+    db.session.add(signature)
+    db.session.flush()
+    audit.record(
+        "meeting_request_signed",
+        signature,
+        after=audit.snapshot(signature),
+        council_id=request.council_id,
+        actor_id=person.id,
+    )
+    _check_threshold(request, now)
+    return signature
+
+
+def _check_threshold(request: MeetingRequest, now: datetime) -> None:
+    """Rule 3.1: the first time a third of the members have signed, the chair and the staff
+    are told (once: `threshold_reached_at` is set by one conditional update)."""
+    if request.threshold_reached_at is not None:
+        return
+    council = request.council
+    signed = signature_count(request)
+    needed = signatures_needed(council, local_date(now))
+    if signed < needed:
+        return
+    claimed = db.session.execute(
+        update(MeetingRequest)
+        .where(MeetingRequest.id == request.id, MeetingRequest.threshold_reached_at.is_(None))
+        .values(threshold_reached_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        return
+    set_committed_value(request, "threshold_reached_at", now)
+    audit.record(
+        "meeting_request_threshold_reached",
+        request,
+        after={"signatures": signed, "needed": needed, "at": now.isoformat()},
+    )
+    body = _(
+        "%(signed)d medlemmer har skrevet under på en anmodning om et ekstraordinært møde om: "
+        "%(subject)s. Det er mindst en tredjedel af rådets medlemmer (%(needed)d nødvendige), "
+        "så der skal indkaldes til et ekstraordinært møde (regel 3.1).",
+        signed=signed,
+        subject=request.subject,
+        needed=needed,
+    )
+    subject = _("Anmodning om ekstraordinært møde har nok underskrifter")
+    notify(
+        chairs(council, local_date(now)),
+        NoticeKind.GENERAL,
+        subject=subject,
+        body=body,
+        link=MEMBER_REQUESTS_LINK,
+        council=council,
+    )
+    notify(
+        staff_people(council, now),
+        NoticeKind.GENERAL,
+        subject=subject,
+        body=body,
+        link=staff_requests_link(council),
+        council=council,
+    )
+
+
+def start_request(council: Council, subject: str, *, by: Person, now: datetime) -> MeetingRequest:
+    """Rule 3.1: a member asks for an extraordinary meeting; their signature is the first."""
+    subject = (subject or "").strip()
+    if not subject:
+        raise Refused("subject", _("Skriv, hvad mødet skal handle om."))
+    if not is_current_member(by, council, local_date(now)):
+        raise Refused("subject", _("Kun rådets medlemmer kan anmode om et ekstraordinært møde."))
+    request = MeetingRequest(
+        council_id=council.id, subject=subject, started_by_id=by.id, started_at=now
+    )
+    db.session.add(request)
+    db.session.flush()
+    audit.record("meeting_request_started", request, after=audit.snapshot(request))
+    _add_signature(request, by, now)
+    return request
+
+
+def has_signed(request: MeetingRequest, person: Person) -> bool:
+    return (
+        db.session.scalar(
+            select(MeetingRequestSignature.id).where(
+                MeetingRequestSignature.request_id == request.id,
+                MeetingRequestSignature.person_id == person.id,
+            )
+        )
+        is not None
+    )
+
+
+def sign_request(
+    request: MeetingRequest, *, by: Person, now: datetime
+) -> MeetingRequestSignature | None:
+    """Rule 3.1: a current member of the council signs, once; signing again changes nothing
+    (returns None)."""
+    if not is_current_member(by, request.council, local_date(now)):
+        raise Refused("request", _("Kun rådets medlemmer kan skrive under."))
+    # Signers of one request take turns (PostgreSQL row lock), so the count that reaches
+    # the threshold is seen by exactly one of them and a double click finds the first row.
+    lock(request)
+    if has_signed(request, by):
+        return None
+    return _add_signature(request, by, now)

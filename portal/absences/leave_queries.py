@@ -1,0 +1,147 @@
+"""Reading leaves and requests for an extraordinary meeting, for the pages that list them.
+Eager loading keeps each page's query count independent of the number of rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from portal.absences.leave import decision_meeting, signatures_needed
+from portal.absences.models import (
+    CallInAnswer,
+    Leave,
+    LeaveStatus,
+    MeetingRequest,
+    MeetingRequestSignature,
+    SubstituteCallIn,
+)
+from portal.councils.models import Council, Membership, Person
+from portal.extensions import db
+from portal.meetings.models import Meeting
+
+
+@dataclass(frozen=True)
+class LeaveRow:
+    leave: Leave
+    called_in: int  # meetings the substitute is called in for (not withdrawn)
+    decision_meeting: Meeting | None  # where the council decides, while it awaits (1.7)
+
+
+def _called_in_counts(leave_ids: list[int]) -> dict[int, int]:
+    if not leave_ids:
+        return {}
+    rows = db.session.execute(
+        select(SubstituteCallIn.leave_id, func.count(SubstituteCallIn.id))
+        .where(
+            SubstituteCallIn.leave_id.in_(leave_ids),
+            SubstituteCallIn.answer != CallInAnswer.WITHDRAWN,
+        )
+        .group_by(SubstituteCallIn.leave_id)
+    )
+    return {leave_id: number for leave_id, number in rows}
+
+
+def _rows(leaves: list[Leave], now: datetime) -> list[LeaveRow]:
+    counts = _called_in_counts([leave.id for leave in leaves])
+    meetings: dict[int, Meeting | None] = {}
+    rows = []
+    for leave in leaves:
+        meeting = None
+        if leave.status is LeaveStatus.AWAITING_DECISION:
+            if leave.council_id not in meetings:
+                meetings[leave.council_id] = decision_meeting(leave.council, now)
+            meeting = meetings[leave.council_id]
+        rows.append(LeaveRow(leave, counts.get(leave.id, 0), meeting))
+    return rows
+
+
+def _leave_query():  # noqa: ANN202
+    # Awaiting a decision first (the secretariat's to-do), then the latest first.
+    return select(Leave).order_by(
+        case((Leave.status == LeaveStatus.AWAITING_DECISION, 0), else_=1),
+        Leave.starts_on.desc(),
+        Leave.id.desc(),
+    )
+
+
+def leaves_of_person(person: Person, now: datetime) -> list[LeaveRow]:
+    leaves = db.session.scalars(
+        _leave_query()
+        .join(Membership, Membership.id == Leave.membership_id)
+        .where(Membership.person_id == person.id)
+        .options(joinedload(Leave.council), joinedload(Leave.membership))
+    )
+    return _rows(list(leaves), now)
+
+
+def leaves_of_council(council: Council, now: datetime) -> list[LeaveRow]:
+    leaves = db.session.scalars(
+        _leave_query()
+        .where(Leave.council_id == council.id)
+        .options(
+            joinedload(Leave.council),
+            joinedload(Leave.membership).joinedload(Membership.person),
+            joinedload(Leave.membership).joinedload(Membership.municipality),
+        )
+    )
+    return _rows(list(leaves), now)
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    request: MeetingRequest
+    signed: int
+    needed: int
+    signed_by_me: bool
+
+    @property
+    def threshold_reached(self) -> bool:
+        return self.request.threshold_reached_at is not None
+
+
+def request_rows(
+    councils: Iterable[Council], person: Person, day: date, *, with_signers: bool = False
+) -> list[RequestRow]:
+    """The requests of `councils`, newest first, with their signature counts (rule 3.1)."""
+    councils = list(councils)
+    if not councils:
+        return []
+    query = (
+        select(MeetingRequest)
+        .where(MeetingRequest.council_id.in_([c.id for c in councils]))
+        .options(joinedload(MeetingRequest.started_by), joinedload(MeetingRequest.council))
+        .order_by(MeetingRequest.started_at.desc(), MeetingRequest.id.desc())
+    )
+    if with_signers:
+        query = query.options(
+            selectinload(MeetingRequest.signatures).joinedload(MeetingRequestSignature.person)
+        )
+    requests = list(db.session.scalars(query))
+    ids = [r.id for r in requests]
+    counts: dict[int, int] = {}
+    mine: set[int] = set()
+    if ids:
+        counts = {
+            request_id: number
+            for request_id, number in db.session.execute(
+                select(MeetingRequestSignature.request_id, func.count(MeetingRequestSignature.id))
+                .where(MeetingRequestSignature.request_id.in_(ids))
+                .group_by(MeetingRequestSignature.request_id)
+            )
+        }
+        mine = set(
+            db.session.scalars(
+                select(MeetingRequestSignature.request_id).where(
+                    MeetingRequestSignature.request_id.in_(ids),
+                    MeetingRequestSignature.person_id == person.id,
+                )
+            )
+        )
+    needed = {council.id: signatures_needed(council, day) for council in councils}
+    return [
+        RequestRow(r, counts.get(r.id, 0), needed[r.council_id], r.id in mine) for r in requests
+    ]

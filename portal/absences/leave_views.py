@@ -1,0 +1,237 @@
+"""Long leave (rules 1.6–1.7) and requests for an extraordinary meeting (rule 3.1).
+
+Members register their own leave and sign their council's requests; the secretariat records
+the council's decision on a group-elected member's leave and follows the requests. Every view:
+load (another person's leave, another council's request: 404), authorise (policy, via
+`allow`), act through one operation, redirect 303 (HX-Redirect for htmx) or show the form
+again with 422.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from portal import htmx
+from portal.absences import leave as operations
+from portal.absences import leave_queries as queries
+from portal.absences.leave_forms import LeaveForm, StartRequestForm
+from portal.absences.models import Leave, LeaveStatus, MeetingRequest
+from portal.councils.models import Council, Membership
+from portal.councils.queries import current_memberships, memberships_of
+from portal.councils.views import form_page, load
+from portal.extensions import db
+from portal.forms import NO_CHOICE
+from portal.policy import COUNCIL_STAFF, SIGNED_IN, allow, today
+from portal.refusal import Refused
+from portal.types import utcnow
+
+bp = Blueprint("leave", __name__)
+
+
+def me() -> Any:
+    """The signed-in person itself (not the proxy), for operations that store it."""
+    return current_user._get_current_object()  # type: ignore[attr-defined]
+
+
+def post_action(act: Callable[[], Any], success: str, next_url: str):  # noqa: ANN201
+    """A button that changes state: run `act`, flash its outcome (a refused rule as an
+    error), and go back to `next_url` (303; HX-Redirect for htmx)."""
+    try:
+        act()
+    except Refused as refusal:
+        db.session.rollback()
+        flash(refusal.message, "error")
+    else:
+        flash(success, "success")
+    if htmx.is_htmx():
+        return htmx.client_redirect(next_url)
+    return redirect(next_url, 303)
+
+
+def leave_success(leave: Leave) -> str:
+    if leave.status is LeaveStatus.APPLIES:
+        return _("Orloven er registreret og gælder. Stedfortræderen er indkaldt.")
+    return _("Orloven er registreret og afventer rådets beslutning (regel 1.7).")
+
+
+# --- a member's own leave -----------------------------------------------------------------
+
+
+@bp.route("/orlov", methods=["GET", "POST"])
+@allow(SIGNED_IN)
+def register_leave():  # noqa: ANN201
+    memberships = memberships_of(current_user, today())
+    if request.method == "POST" and not memberships:
+        abort(403)
+    form = LeaveForm(starts_on=today())
+    form.membership_id.choices = [SelectChoice(m.id, m.council.name) for m in memberships]
+    if len(memberships) == 1 and not form.is_submitted():
+        form.membership_id.data = memberships[0].id
+
+    def register() -> Leave:
+        membership = next(m for m in memberships if m.id == form.membership_id.data)
+        return operations.register_leave(
+            membership,
+            form.starts_on.data,
+            form.ends_on.data,
+            by=me(),
+            by_staff=False,
+            now=utcnow(),
+        )
+
+    return form_page(
+        "absences/leave.html",
+        form,
+        register,
+        leave_success,
+        url_for(".register_leave"),
+        memberships=memberships,
+        rows=queries.leaves_of_person(current_user, utcnow()),
+        today=today(),
+        member_may_cancel=operations.member_may_cancel,
+    )
+
+
+@bp.post("/orlov/<int:leave_id>/annuller")
+@allow(SIGNED_IN)
+def cancel_leave(leave_id: int):  # noqa: ANN201
+    leave = db.session.get(Leave, leave_id)
+    if leave is None or leave.membership.person_id != current_user.id:
+        abort(404)  # another person's leave is not there for you
+    return post_action(
+        lambda: operations.cancel_leave(leave, by=me(), by_staff=False, now=utcnow()),
+        _("Orloven er trukket tilbage."),
+        url_for(".register_leave"),
+    )
+
+
+# --- requests for an extraordinary meeting (rule 3.1) -------------------------------------
+
+
+def member_councils() -> list[Council]:
+    return [m.council for m in memberships_of(current_user, today())]
+
+
+@bp.route("/anmodninger", methods=["GET", "POST"])
+@allow(SIGNED_IN)
+def list_requests():  # noqa: ANN201
+    councils = member_councils()
+    if request.method == "POST" and not councils:
+        abort(403)
+    form = StartRequestForm()
+    form.council_id.choices = [SelectChoice(c.id, c.name) for c in councils]
+    if len(councils) == 1 and not form.is_submitted():
+        form.council_id.data = councils[0].id
+
+    def start() -> MeetingRequest:
+        council = next(c for c in councils if c.id == form.council_id.data)
+        return operations.start_request(council, form.subject.data, by=me(), now=utcnow())
+
+    return form_page(
+        "absences/requests.html",
+        form,
+        start,
+        _("Anmodningen er oprettet med din underskrift."),
+        url_for(".list_requests"),
+        councils=councils,
+        rows=queries.request_rows(councils, current_user, today()),
+    )
+
+
+@bp.post("/anmodninger/<int:request_id>/underskriv")
+@allow(SIGNED_IN)
+def sign_request(request_id: int):  # noqa: ANN201
+    meeting_request = db.session.get(MeetingRequest, request_id)
+    # Only the council's current members see its requests; to anyone else it is not there.
+    if meeting_request is None or meeting_request.council_id not in {
+        c.id for c in member_councils()
+    }:
+        abort(404)
+    return post_action(
+        lambda: operations.sign_request(meeting_request, by=me(), now=utcnow()),
+        _("Din underskrift er registreret."),
+        url_for(".list_requests"),
+    )
+
+
+# --- the secretariat ----------------------------------------------------------------------
+
+
+def staff_url(endpoint: str, council: Council, **values: Any) -> str:
+    return url_for(f".{endpoint}", council_slug=council.slug, **values)
+
+
+def member_choices(council: Council) -> list[SelectChoice]:
+    memberships = current_memberships(council, today())
+    memberships.sort(key=lambda m: m.person.name)
+    return [
+        NO_CHOICE,
+        *[SelectChoice(m.id, f"{m.person.name}, {m.municipality.name}") for m in memberships],
+    ]
+
+
+@bp.route("/kkr/<council_slug>/admin/orlov", methods=["GET", "POST"])
+@allow(COUNCIL_STAFF)
+def list_council_leaves(council: Council):  # noqa: ANN201
+    form = LeaveForm(starts_on=today())
+    form.membership_id.choices = member_choices(council)
+    return form_page(
+        "absences/leave_admin.html",
+        form,
+        lambda: operations.register_leave(
+            load(Membership, council, form.membership_id.data),
+            form.starts_on.data,
+            form.ends_on.data,
+            by=me(),
+            by_staff=True,
+            now=utcnow(),
+        ),
+        leave_success,
+        staff_url("list_council_leaves", council),
+        council=council,
+        rows=queries.leaves_of_council(council, utcnow()),
+    )
+
+
+@bp.post("/kkr/<council_slug>/admin/orlov/<int:leave_id>/beslutning")
+@allow(COUNCIL_STAFF)
+def decide_leave(council: Council, leave_id: int):  # noqa: ANN201
+    leave = load(Leave, council, leave_id)
+    decision = request.form.get("decision")
+    if decision not in ("approved", "refused"):
+        abort(400)
+    approved = decision == "approved"
+    return post_action(
+        lambda: operations.record_leave_decision(leave, approved, by=me(), now=utcnow()),
+        _("Rådets godkendelse er registreret. Stedfortræderen er indkaldt.")
+        if approved
+        else _("Rådets afvisning er registreret."),
+        staff_url("list_council_leaves", council),
+    )
+
+
+@bp.post("/kkr/<council_slug>/admin/orlov/<int:leave_id>/annuller")
+@allow(COUNCIL_STAFF)
+def cancel_council_leave(council: Council, leave_id: int):  # noqa: ANN201
+    leave = load(Leave, council, leave_id)
+    return post_action(
+        lambda: operations.cancel_leave(leave, by=me(), by_staff=True, now=utcnow()),
+        _("Orloven er annulleret."),
+        staff_url("list_council_leaves", council),
+    )
+
+
+@bp.get("/kkr/<council_slug>/admin/anmodninger")
+@allow(COUNCIL_STAFF)
+def list_council_requests(council: Council):  # noqa: ANN201
+    return htmx.render(
+        "absences/requests_admin.html",
+        council=council,
+        rows=queries.request_rows([council], current_user, today(), with_signers=True),
+    )
