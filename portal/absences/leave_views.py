@@ -24,12 +24,12 @@ from portal.absences.leave_forms import LeaveForm, StartRequestForm
 from portal.absences.models import Leave, LeaveStatus, MeetingRequest
 from portal.councils.models import Council, Membership
 from portal.councils.queries import current_memberships, memberships_of
-from portal.councils.views import form_page, load
 from portal.extensions import db
 from portal.forms import NO_CHOICE
 from portal.policy import COUNCIL_STAFF, SIGNED_IN, allow, today
 from portal.refusal import Refused
 from portal.types import utcnow
+from portal.views import form_page, load
 
 bp = Blueprint("leave", __name__)
 

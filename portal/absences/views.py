@@ -25,13 +25,13 @@ from portal.absences.forms import AbsenceForm, CallInAnswerForm, ConfirmForm, St
 from portal.absences.models import Absence, CallInAnswer, SubstituteCallIn
 from portal.councils.models import Council, Membership, Person
 from portal.councils.queries import in_council
-from portal.councils.views import form_page
 from portal.extensions import db
 from portal.meetings.models import Meeting
 from portal.policy import COUNCIL_STAFF, SIGNED_IN, allow
 from portal.refusal import Refused
 from portal.rules.calendar import absence_deadline
 from portal.types import utcnow
+from portal.views import form_page
 
 bp = Blueprint("absences", __name__)
 

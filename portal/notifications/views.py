@@ -34,13 +34,13 @@ from portal import htmx
 from portal.auth.views import safe_next
 from portal.councils.models import Council
 from portal.councils.queries import in_council
-from portal.councils.views import form_page
 from portal.notifications import operations, queries
 from portal.notifications.calendar import personal_calendar
 from portal.notifications.forms import email_choices_form
 from portal.notifications.models import Notice
 from portal.policy import COUNCIL_STAFF, PUBLIC, SIGNED_IN, allow, council_roles
 from portal.types import utcnow
+from portal.views import form_page
 
 bp = Blueprint("notifications", __name__)
 
