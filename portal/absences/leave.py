@@ -25,7 +25,7 @@ from portal.absences.models import (
     MeetingRequestSignature,
     SubstituteCallIn,
 )
-from portal.absences.operations import substitute_on, when
+from portal.absences.operations import record_call_in, substitute_on, when
 from portal.councils.models import (
     Council,
     CouncilOffice,
@@ -169,18 +169,7 @@ def call_in_for_leave(leave: Leave, now: datetime) -> list[SubstituteCallIn]:
         substitute = substitute_on(membership, meeting)
         if substitute is None:
             continue
-        call = SubstituteCallIn(
-            council_id=leave.council_id,
-            meeting=meeting,
-            membership=membership,
-            substitute=substitute,
-            leave_id=leave.id,
-            called_at=now,
-        )
-        db.session.add(call)
-        db.session.flush()
-        audit.record("substitute_called_in", call, after=audit.snapshot(call))
-        calls.append(call)
+        calls.append(record_call_in(meeting, membership, substitute, now, leave_id=leave.id))
     by_substitute: dict[int, list[SubstituteCallIn]] = defaultdict(list)
     for call in calls:
         by_substitute[call.substitute_id].append(call)

@@ -56,6 +56,31 @@ def substitute_on(membership: Membership, meeting: Meeting) -> Person | None:
     return assignment.substitute if assignment else None
 
 
+def record_call_in(
+    meeting: Meeting,
+    membership: Membership,
+    substitute: Person,
+    now: datetime,
+    *,
+    absence_id: int | None = None,
+    leave_id: int | None = None,
+) -> SubstituteCallIn:
+    """The call-in row and its audit entry; the caller tells the substitute."""
+    call = SubstituteCallIn(
+        council_id=meeting.council_id,
+        meeting=meeting,
+        membership=membership,
+        substitute=substitute,
+        absence_id=absence_id,
+        leave_id=leave_id,
+        called_at=now,
+    )
+    db.session.add(call)
+    db.session.flush()
+    audit.record("substitute_called_in", call, after=audit.snapshot(call))
+    return call
+
+
 def call_in(
     meeting: Meeting, membership: Membership, absence: Absence, now: datetime
 ) -> SubstituteCallIn | None:
@@ -75,17 +100,7 @@ def call_in(
         # Already called in for this seat (for a leave, rules 1.6–1.7): one call per seat and
         # meeting (uq_call_in_standing); a second would fail the whole request.
         return standing
-    call = SubstituteCallIn(
-        council_id=meeting.council_id,
-        meeting=meeting,
-        membership=membership,
-        substitute=substitute,
-        absence_id=absence.id,
-        called_at=now,
-    )
-    db.session.add(call)
-    db.session.flush()
-    audit.record("substitute_called_in", call, after=audit.snapshot(call))
+    call = record_call_in(meeting, membership, substitute, now, absence_id=absence.id)
     notify(
         [substitute],
         NoticeKind.SUBSTITUTE_CALLED_IN,
