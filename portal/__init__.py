@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, has_request_context, request
 
 from portal import config as portal_config
-from portal.extensions import babel, csrf, db, login_manager, migrate
+from portal.extensions import babel, csrf, db, include_in_migrations, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,7 +28,12 @@ def create_app(settings: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(
-        app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True
+        app,
+        db,
+        directory=str(ROOT / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        include_object=include_in_migrations,
     )
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -62,27 +67,45 @@ def select_locale() -> str:
 def _import_models() -> None:
     # Every model must be known to the metadata before Alembic or create_all looks at it.
     from portal.absences import models as _absences  # noqa: F401
+    from portal.agendas import models as _agendas  # noqa: F401
+    from portal.attachments import models as _attachments  # noqa: F401
     from portal.audit import models as _audit  # noqa: F401
     from portal.auth import models as _auth  # noqa: F401
     from portal.councils import models as _councils  # noqa: F401
     from portal.meetings import models as _meetings  # noqa: F401
     from portal.notifications import models as _notifications  # noqa: F401
+    from portal.proposals import models as _proposals  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
     from portal.absences.leave_views import bp as leave_bp
     from portal.absences.views import bp as absences_bp
+    from portal.agendas.minutes_views import bp as minutes_bp
+    from portal.agendas.views import bp as agendas_bp
+    from portal.appointments.views import bp as appointments_bp
     from portal.auth.views import bp as auth_bp
     from portal.councils.views import bp as councils_bp
     from portal.demo.views import bp as demo_bp
+    from portal.meetings.views import bp as meetings_bp
     from portal.notifications.views import bp as notifications_bp
     from portal.overview.views import bp as overview_bp
+    from portal.proposals.views import bp as proposals_bp
     from portal.public.views import bp as public_bp
+    from portal.publication.views import bp as publication_bp
 
     for blueprint in (public_bp, auth_bp, overview_bp, councils_bp, notifications_bp, demo_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(leave_bp)
     app.register_blueprint(absences_bp)
+    for blueprint in (
+        meetings_bp,
+        agendas_bp,
+        minutes_bp,
+        publication_bp,
+        proposals_bp,
+        appointments_bp,
+    ):
+        app.register_blueprint(blueprint)
 
     @login_manager.user_loader
     def load_person(person_id: str):  # noqa: ANN202

@@ -47,6 +47,8 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_SECURITY": "none",  # none, starttls or ssl
     "MAIL_FROM": "kkr-portal@example.org",
     "EMAIL_MAX_ATTEMPTS": "8",
+    # Attachments (proposals, agenda items); default: instance/uploads. Never under static/.
+    "UPLOAD_FOLDER": None,
 }
 
 # Read by the test suite and CI, not by the portal; listed so they are not "unknown".
@@ -175,7 +177,9 @@ def flask_config(settings: dict[str, Any], instance_path: str) -> dict[str, Any]
         "BABEL_DEFAULT_LOCALE": "da",
         "BABEL_DEFAULT_TIMEZONE": settings["DEFAULT_TIMEZONE"],
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
-        "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
+        # A request may carry several attachments of up to 20 MB each (checked per file).
+        "MAX_CONTENT_LENGTH": 105 * 1024 * 1024,
+        "PORTAL_UPLOAD_FOLDER": settings["UPLOAD_FOLDER"] or str(Path(instance_path) / "uploads"),
         "PORTAL_BASE_URL": settings["BASE_URL"].rstrip("/"),
         "PORTAL_SMTP": smtp_settings(settings),
         "PORTAL_MAIL_FROM": settings["MAIL_FROM"],

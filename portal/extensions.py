@@ -26,6 +26,16 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
+
+# Objects the migrations create by hand and no model describes: the full-text search index
+# (SQLite FTS5 tables, a PostgreSQL expression index). Autogenerate must leave them alone.
+HAND_MADE_SCHEMA_PREFIXES = ("search_entry_fts", "ix_search_entry_document")
+
+
+def include_in_migrations(obj, name, type_, reflected, compare_to) -> bool:  # noqa: ANN001
+    return not (reflected and name is not None and name.startswith(HAND_MADE_SCHEMA_PREFIXES))
+
+
 csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()

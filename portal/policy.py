@@ -104,6 +104,47 @@ def is_staff_anywhere(person: Any) -> bool:
     return bool(staff_council_ids(person))
 
 
+def is_member(person: Any, council_id: int) -> bool:
+    """A member of the council today (they read every agenda of it, closed items included)."""
+    if not getattr(person, "is_authenticated", False):
+        return False
+    cache = g.setdefault("_member_council_ids", {})
+    if person.id not in cache:
+        rows = db.session.scalars(
+            select(Membership.council_id).where(
+                Membership.person_id == person.id, active_on(Membership, today())
+            )
+        )
+        cache[person.id] = frozenset(rows)
+    return council_id in cache[person.id]
+
+
+def is_attending_substitute(person: Any, meeting: Any) -> bool:
+    """Called in for this meeting and attending: they read its material until its minutes
+    are published, and no other meeting's (rule 1.8, our reading of 3.0)."""
+    from portal.absences.models import CallInAnswer, SubstituteCallIn
+
+    if not getattr(person, "is_authenticated", False) or meeting.minutes_published_at:
+        return False
+    call = db.session.scalar(
+        select(SubstituteCallIn.id).where(
+            SubstituteCallIn.meeting_id == meeting.id,
+            SubstituteCallIn.substitute_id == person.id,
+            SubstituteCallIn.answer == CallInAnswer.ATTENDING,
+        )
+    )
+    return call is not None
+
+
+def can_read_material(person: Any, meeting: Any) -> bool:
+    """The meeting's full material: unpublished drafts staff shared and closed items (3.0)."""
+    return (
+        is_staff(person, meeting.council)
+        or is_member(person, meeting.council_id)
+        or is_attending_substitute(person, meeting)
+    )
+
+
 # --- access rules for views ---------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from portal import create_app
-from portal.extensions import db
+from portal.extensions import db, include_in_migrations
 from tests.conftest import test_settings
 
 MIGRATIONS = str(Path(__file__).parent.parent / "migrations")
@@ -26,6 +26,8 @@ def test_migrations_run_up_down_and_up_again(scratch_database_url: str):
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         upgrade(directory=MIGRATIONS)
         with db.engine.connect() as connection:
-            differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+            options = {"include_object": include_in_migrations}
+            context = MigrationContext.configure(connection, opts=options)
+            differences = compare_metadata(context, db.metadata)
         assert differences == [], "models and migrations differ: write a migration"
         db.engine.dispose()

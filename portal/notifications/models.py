@@ -28,6 +28,13 @@ class NoticeKind(enum.StrEnum):
     MEETING_CHANGED = "meeting_changed"
     SUBSTITUTE_CALLED_IN = "substitute_called_in"  # urgent: always e-mailed (rule 3.9)
     SUBSTITUTE_UNANSWERED = "substitute_unanswered"
+    AGENDA_PUBLISHED = "agenda_published"  # rule 3.3, and each corrected version
+    MINUTES_PUBLISHED = "minutes_published"  # rule 3.4
+    PROPOSAL_RECEIPT = "proposal_receipt"  # to the member who proposed (rule 3.2)
+    PROPOSAL_RECEIVED = "proposal_received"  # to staff: a proposal to triage
+    PROPOSAL_DECIDED = "proposal_decided"  # placed on the agenda or returned, with the reason
+    APPOINTMENT = "appointment"  # named to a regional body (rule 3.8)
+    APPOINTMENT_ENDING = "appointment_ending"  # staff: a term ends soon, re-appoint
 
 
 # Kinds a rule makes urgent: e-mailed whatever the person chose.
