@@ -93,3 +93,98 @@ def changes_for_public(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
         else change
         for change in changes
     ]
+
+
+# --- building a snapshot from the live rows -------------------------------------------------
+
+
+def live_items(meeting: Any) -> list[Any]:
+    """The meeting's items on the agenda, in order (removed ones left out)."""
+    from sqlalchemy import select
+
+    from portal.agendas.models import AgendaItem
+    from portal.extensions import db
+
+    return list(
+        db.session.scalars(
+            select(AgendaItem)
+            .where(AgendaItem.meeting_id == meeting.id, AgendaItem.removed_at.is_(None))
+            .order_by(AgendaItem.position, AgendaItem.id)
+        )
+    )
+
+
+def attachments_by_item(items: list[Any]) -> dict[int, list[Any]]:
+    from sqlalchemy import select
+
+    from portal.attachments.models import Attachment
+    from portal.extensions import db
+
+    found: dict[int, list[Any]] = {item.id: [] for item in items}
+    if not items:
+        return found
+    rows = db.session.scalars(
+        select(Attachment)
+        .where(Attachment.agenda_item_id.in_(found), Attachment.removed_at.is_(None))
+        .order_by(Attachment.id)
+    )
+    for attachment in rows:
+        found[attachment.agenda_item_id].append(attachment)
+    return found
+
+
+def item_minutes_content(item: Any) -> dict[str, Any] | None:
+    """The minutes of one item as the snapshot holds them (None: nothing recorded)."""
+    minutes = item.minutes
+    if minutes is None:
+        return None
+    return {
+        "decision": minutes.decision,
+        "votes_for": minutes.votes_for,
+        "votes_against": minutes.votes_against,
+        "votes_abstaining": minutes.votes_abstaining,
+        "chair_vote": minutes.chair_vote.value if minutes.chair_vote else None,
+        "result": None,  # the minutes area fills in the rule 3.7 result
+    }
+
+
+def build_content(
+    meeting: Any,
+    *,
+    with_minutes: bool = False,
+    attendance: dict[str, Any] | None = None,
+) -> Content:
+    """The snapshot of the meeting's agenda as it stands (and its minutes, when asked)."""
+    items = live_items(meeting)
+    files = attachments_by_item(items)
+    return {
+        "meeting": {
+            "id": meeting.id,
+            "kind": meeting.kind.value,
+            "starts_at": meeting.starts_at.isoformat(),
+            "location": meeting.location,
+        },
+        "items": [
+            {
+                "id": item.id,
+                "number": number,
+                "title": item.title,
+                "presentation": item.presentation,
+                "recommendation": item.recommendation,
+                "closed": item.closed,
+                "proposer": item.proposer.name if item.proposer else None,
+                "attachments": [
+                    {
+                        "id": attachment.id,
+                        "filename": attachment.filename,
+                        "size": attachment.size,
+                        "content_type": attachment.content_type,
+                    }
+                    for attachment in files[item.id]
+                ],
+                "minutes": item_minutes_content(item) if with_minutes else None,
+            }
+            for number, item in enumerate(items, start=1)
+        ],
+        "attendance": attendance,
+    }
