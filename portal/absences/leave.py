@@ -17,6 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal import audit
+from portal.absences import leave_agenda
 from portal.absences.models import (
     CallInAnswer,
     Leave,
@@ -331,6 +332,7 @@ def register_leave(
             status,
         )
     else:
+        leave_agenda.propose_decision_item(leave, now)  # rule 1.7: the item on the agenda
         status = _("Orloven afventer rådets beslutning.") + " " + decision_text(leave, now)
         tell_member(
             leave,
@@ -404,6 +406,7 @@ def cancel_leave(leave: Leave, *, by: Person, by_staff: bool, now: datetime) -> 
     before = audit.snapshot(leave)
     leave.status = LeaveStatus.CANCELLED
     audit.record("leave_cancelled", leave, before=before, after=audit.snapshot(leave))
+    leave_agenda.withdraw_decision_items(leave, now)  # nothing left for the council to decide
     calls = list(
         db.session.scalars(
             select(SubstituteCallIn)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
 from portal.meetings.models import Meeting, MeetingKind
-from portal.rules.calendar import agenda_deadline, proposal_deadline
+from portal.rules.calendar import COPENHAGEN, agenda_deadline, alliance_deadline, proposal_deadline
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,8 @@ class PlannedMeeting:
     meeting: Meeting
     proposal_deadline: datetime | None
     agenda_deadline: datetime | None
+    # Rule 1.4: electoral alliances are notified by this moment (constituting meetings only).
+    alliance_deadline: datetime | None = None
 
 
 def with_deadlines(meeting: Meeting) -> PlannedMeeting:
@@ -29,6 +31,8 @@ def with_deadlines(meeting: Meeting) -> PlannedMeeting:
         return PlannedMeeting(
             meeting, proposal_deadline(meeting.starts_at), agenda_deadline(meeting.starts_at)
         )
+    if meeting.kind is MeetingKind.CONSTITUTING:
+        return PlannedMeeting(meeting, None, None, alliance_deadline(meeting.starts_at))
     return PlannedMeeting(meeting, None, None)
 
 
@@ -52,5 +56,29 @@ def upcoming_meetings(council_ids: Iterable[int], now: datetime) -> list[Planned
         .where(Meeting.cancelled_at.is_(None))
         .options(joinedload(Meeting.council))
         .order_by(Meeting.starts_at)
+    )
+    return [with_deadlines(m) for m in meetings]
+
+
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    """The year as Copenhagen counts it: from local midnight on 1 January to the next."""
+    return (
+        datetime(year, 1, 1, tzinfo=COPENHAGEN),
+        datetime(year + 1, 1, 1, tzinfo=COPENHAGEN),
+    )
+
+
+def year_plan(council_id: int, year: int) -> list[PlannedMeeting]:
+    """The council's meeting plan for one calendar year (rule 3.1), cancelled meetings
+    included: staff see what was called off and why. One query, whatever the year holds."""
+    start, end = year_bounds(year)
+    meetings = db.session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.council_id == council_id,
+            Meeting.starts_at >= start,
+            Meeting.starts_at < end,
+        )
+        .order_by(Meeting.starts_at, Meeting.id)
     )
     return [with_deadlines(m) for m in meetings]

@@ -1,0 +1,221 @@
+"""The meeting plan and long leave (rules 1.6–1.7): a meeting planned or moved into an applying
+leave calls the substitute in, one moved out of it lets them go; a group-elected member's leave
+awaiting the council gets a closed agenda item on the next ordinary meeting."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from portal.absences.leave import cancel_leave, record_leave_decision, register_leave
+from portal.absences.models import CallInAnswer, LeaveStatus, SubstituteCallIn
+from portal.agendas.models import AgendaItem
+from portal.audit.models import AuditEntry
+from portal.councils.models import MembershipKind
+from portal.extensions import db
+from portal.meetings import operations
+from portal.meetings.models import MeetingKind
+from portal.notifications.models import NoticeKind
+from portal.rules.calendar import COPENHAGEN
+from tests.factories import make_council, make_meeting, make_member, make_staff, make_substitute
+from tests.meetings.scene import local, notices_to
+
+# Far ahead, so that "now" is before every meeting (the operations take `now`).
+NOW = datetime(2099, 1, 10, 12, tzinfo=COPENHAGEN)
+STARTS, ENDS = date(2099, 2, 1), date(2099, 5, 1)
+
+
+@pytest.fixture
+def council(app):
+    return make_council(slug="sjaelland", name="KKR Sjælland")
+
+
+@pytest.fixture
+def staff(council):
+    return make_staff(council)
+
+
+def seat(council, kind: MembershipKind = MembershipKind.GROUP_ELECTED):  # noqa: ANN001, ANN201
+    membership = make_member(council, kind=kind)
+    make_substitute(membership)
+    return membership
+
+
+def plan(council, staff, day: date, kind: MeetingKind = MeetingKind.ORDINARY):  # noqa: ANN001, ANN201
+    return operations.plan_meeting(
+        council, kind=kind, starts_at=local(day), location="Rådhuset", by=staff, now=NOW
+    )
+
+
+def move(meeting, staff, day: date, kind: MeetingKind | None = None):  # noqa: ANN001, ANN201
+    return operations.change_meeting(
+        meeting,
+        kind=kind or meeting.kind,
+        starts_at=local(day),
+        location=meeting.location,
+        by=staff,
+        now=NOW,
+    )
+
+
+def leave_for(membership, **values):  # noqa: ANN001, ANN003, ANN201
+    return register_leave(
+        membership,
+        values.get("starts", STARTS),
+        values.get("ends", ENDS),
+        by=membership.person,
+        by_staff=False,
+        now=NOW,
+    )
+
+
+def items() -> list[AgendaItem]:
+    return list(db.session.scalars(select(AgendaItem).order_by(AgendaItem.id)))
+
+
+def standing(meeting=None) -> list[AgendaItem]:  # noqa: ANN001
+    return [
+        i
+        for i in items()
+        if i.removed_at is None and (meeting is None or i.meeting_id == meeting.id)
+    ]
+
+
+def call_ins() -> list[SubstituteCallIn]:
+    return list(db.session.scalars(select(SubstituteCallIn).order_by(SubstituteCallIn.id)))
+
+
+# --- rule 1.6: the substitute follows the plan ----------------------------------------------
+
+
+def test_rule_1_6_a_meeting_planned_in_an_applying_leave_calls_the_substitute_in(council, staff):
+    mayor = seat(council, MembershipKind.MAYOR)
+    leave_for(mayor)
+    outside = plan(council, staff, ENDS + timedelta(days=3))
+    assert outside.call_ins == []
+    inside = plan(council, staff, date(2099, 3, 2))
+    [call] = inside.call_ins
+    assert call.meeting_id == inside.meeting.id and call.leave_id is not None
+    [notice] = notices_to(call.substitute)
+    assert notice.kind is NoticeKind.SUBSTITUTE_CALLED_IN
+    # A constituting meeting seats a new council: no leave of the old one reaches it.
+    assert plan(council, staff, date(2099, 3, 9), MeetingKind.CONSTITUTING).call_ins == []
+
+
+def test_rule_1_6_moving_a_meeting_into_or_out_of_a_leave_follows_with_the_substitute(
+    council, staff
+):
+    mayor = seat(council, MembershipKind.MAYOR)
+    neighbour = seat(council)
+    leave_for(mayor)
+    meeting = plan(council, staff, ENDS + timedelta(days=10)).meeting
+    moved_in = move(meeting, staff, date(2099, 4, 6))
+    [call] = moved_in.call_ins
+    substitute = call.substitute
+    # Told of the meeting once, by the call-in (not also by the change notice).
+    assert [n.kind for n in notices_to(substitute)] == [NoticeKind.SUBSTITUTE_CALLED_IN]
+    assert [n.kind for n in notices_to(neighbour.person)] == [NoticeKind.MEETING_CHANGED]
+
+    moved_out = move(meeting, staff, ENDS + timedelta(days=20))
+    assert moved_out.withdrawn == [call] and call.answer is CallInAnswer.WITHDRAWN
+    last = notices_to(substitute)[-1]
+    assert last.kind is NoticeKind.SUBSTITUTE_CALLED_IN
+    assert "ikke længere indkaldt" in last.subject and "uden for" in last.body
+    assert moved_out.call_ins == []
+    actions = set(db.session.scalars(select(AuditEntry.action)))
+    assert {"meeting_planned", "meeting_changed", "substitute_call_in_withdrawn"} <= actions
+
+
+# --- rule 1.7: the council's decision on the agenda -----------------------------------------
+
+
+def test_rule_1_7_a_leave_awaiting_the_council_gets_a_closed_item_on_the_next_ordinary_meeting(
+    council, staff
+):
+    elected = seat(council)
+    make_meeting(council, starts_at=local(date(2099, 1, 12)), kind=MeetingKind.EXTRAORDINARY)
+    next_ordinary = make_meeting(council, starts_at=local(date(2099, 1, 20)))
+    make_meeting(council, starts_at=local(date(2099, 3, 20)))
+    for position in (1, 2, 5):
+        db.session.add(
+            AgendaItem(
+                council_id=council.id,
+                meeting_id=next_ordinary.id,
+                position=position,
+                title=f"Punkt {position}",
+            )
+        )
+    leave = leave_for(elected)
+    assert leave.status is LeaveStatus.AWAITING_DECISION
+    [item] = [i for i in standing(next_ordinary) if i.leave_id is not None]
+    assert item.leave_id == leave.id
+    assert item.closed is True  # a member's leave is a personal matter (our reading of 3.0)
+    assert item.position == 6  # after the last item
+    assert item.title == (
+        f"Orlov for {elected.person.name} (1. februar 2099 – 1. maj 2099): "
+        "rådets beslutning (regel 1.7)"
+    )
+    assert elected.municipality.name in item.presentation
+    assert "personlige stedfortræder" in item.presentation
+    assert item.recommendation
+    assert "agenda_item_proposed" in set(db.session.scalars(select(AuditEntry.action)))
+    # A mayor's leave applies at once (rule 1.6): nothing for the council to decide.
+    leave_for(seat(council, MembershipKind.MAYOR))
+    assert len(standing()) == 4
+
+
+def test_rule_1_7_without_an_ordinary_meeting_the_item_comes_when_one_is_planned(council, staff):
+    leave = leave_for(seat(council))
+    assert items() == []
+    plan(council, staff, date(2099, 1, 25), MeetingKind.EXTRAORDINARY)
+    assert items() == []
+    result = plan(council, staff, date(2099, 2, 15))
+    [item] = result.agenda_items
+    assert item.leave_id == leave.id and item.meeting_id == result.meeting.id
+    assert item.position == 1 and item.closed
+    # Planning more meetings adds nothing more.
+    assert plan(council, staff, date(2099, 4, 15)).agenda_items == []
+    assert len(items()) == 1
+
+
+def test_rule_1_7_the_item_stays_with_the_next_ordinary_meeting(council, staff):
+    leave = leave_for(seat(council))
+    later = plan(council, staff, date(2099, 3, 15)).meeting
+    [first] = standing(later)
+    # Staff plan an earlier ordinary meeting: the council decides there (rule 1.7).
+    earlier = plan(council, staff, date(2099, 2, 10)).meeting
+    assert first.removed_at is not None
+    [second] = standing()
+    assert second.meeting_id == earlier.id and second.leave_id == leave.id
+    # That meeting is cancelled: the item goes on with the next ordinary meeting.
+    result = operations.cancel_meeting(earlier, reason="Ingen sager", by=staff, now=NOW)
+    assert second.removed_at is not None
+    [third] = result.agenda_items
+    assert third.meeting_id == later.id and standing() == [third]
+    # Once members have the agenda, the item keeps its place.
+    later.agenda_published_at = NOW
+    plan(council, staff, date(2099, 2, 20))
+    assert standing() == [third]
+
+
+def test_rule_1_7_withdrawing_the_leave_takes_the_item_off_the_agenda(council, staff):
+    leave = leave_for(seat(council))
+    meeting = plan(council, staff, date(2099, 2, 10)).meeting
+    [item] = standing(meeting)
+    cancel_leave(leave, by=leave.membership.person, by_staff=False, now=NOW)
+    assert item.removed_at == NOW
+    assert standing() == []
+    assert "agenda_item_removed" in set(db.session.scalars(select(AuditEntry.action)))
+    # A new meeting brings no item back for a withdrawn leave.
+    assert plan(council, staff, date(2099, 2, 12)).agenda_items == []
+
+
+def test_rule_1_7_the_decided_leave_keeps_its_item(council, staff):
+    leave = leave_for(seat(council))
+    meeting = plan(council, staff, date(2099, 2, 10)).meeting
+    record_leave_decision(leave, True, by=staff, now=NOW)
+    plan(council, staff, date(2099, 2, 5))  # an earlier meeting no longer concerns it
+    [item] = standing()
+    assert item.meeting_id == meeting.id
