@@ -17,6 +17,7 @@ from portal.councils.models import (
 )
 from portal.meetings.models import MeetingKind
 from portal.notifications.models import NoticeKind
+from portal.proposals.models import ProposalStatus
 from portal.rules.attendance import Attendance
 
 LABELS: dict[enum.Enum, object] = {
@@ -52,6 +53,13 @@ LABELS: dict[enum.Enum, object] = {
     NoticeKind.PROPOSAL_DECIDED: _l("Afgørelse om forslag til dagsorden"),
     NoticeKind.APPOINTMENT: _l("Udpegninger"),
     NoticeKind.APPOINTMENT_ENDING: _l("Udpegninger der udløber (sekretariatet)"),
+    # A member's proposal for the agenda (rule 3.2), as its proposer and staff follow it.
+    ProposalStatus.DRAFT: _l("Kladde, ikke indsendt"),
+    ProposalStatus.SUBMITTED: _l("Indsendt"),
+    ProposalStatus.IN_REVIEW: _l("Under behandling"),
+    ProposalStatus.PLACED: _l("Sat på dagsordenen"),
+    ProposalStatus.RETURNED: _l("Returneret"),
+    ProposalStatus.WITHDRAWN: _l("Trukket tilbage"),
     AbsenceReason.OTHER_MEETING: _l("Andet møde"),
     AbsenceReason.HOLIDAY: _l("Ferie"),
     AbsenceReason.OTHER: _l("Forfald i øvrigt"),

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from portal import htmx
 from portal.councils.models import (
     Council,
+    CouncilOffice,
     Membership,
     StaffAssignment,
     SubstituteAssignment,
@@ -136,6 +137,26 @@ def is_attending_substitute(person: Any, meeting: Any) -> bool:
     return call is not None
 
 
+def is_chair(person: Any, council: Council) -> bool:
+    """The council's chair today: rule 3.2 has the chair put members' proposals on the agenda."""
+    if not getattr(person, "is_authenticated", False):
+        return False
+    chair = db.session.scalar(
+        select(Membership.id).where(
+            Membership.person_id == person.id,
+            Membership.council_id == council.id,
+            Membership.office == CouncilOffice.CHAIR,
+            active_on(Membership, today()),
+        )
+    )
+    return chair is not None
+
+
+def can_triage_proposals(person: Any, council: Council) -> bool:
+    """Receive members' proposals and place or return them (rule 3.2): staff and the chair."""
+    return is_staff(person, council) or is_chair(person, council)
+
+
 def can_read_material(person: Any, meeting: Any) -> bool:
     """The meeting's full material: unpublished drafts staff shared and closed items (3.0)."""
     return (
@@ -178,6 +199,9 @@ PUBLIC = AccessRule("public")
 SIGNED_IN = AccessRule("signed_in", needs_sign_in=True)
 COUNCIL_PUBLIC = AccessRule("council_public", council_check=lambda person, council: True)
 COUNCIL_STAFF = AccessRule("council_staff", needs_sign_in=True, council_check=can_manage_council)
+COUNCIL_PROPOSALS = AccessRule(
+    "council_proposals", needs_sign_in=True, council_check=can_triage_proposals
+)
 DEMO = AccessRule("demo", demo_only=True)
 
 

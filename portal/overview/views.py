@@ -11,6 +11,7 @@ from portal.absences.queries import absences_of, upcoming_call_ins
 from portal.councils.queries import memberships_of, substitute_for, substitute_of_membership
 from portal.meetings.queries import upcoming_meetings
 from portal.policy import SIGNED_IN, allow, council_roles, today
+from portal.proposals.queries import overview_context as proposals_overview
 from portal.rules.calendar import local_date
 from portal.types import utcnow
 
@@ -49,4 +50,5 @@ def show_overview():  # noqa: ANN201
         member_meeting_ids=member_meeting_ids,
         absent_meeting_ids=absences_of(memberships, [item.meeting for item in planned]),
         call_ins=call_ins,
+        **proposals_overview(current_user, [item.meeting for item in planned], now),
     )
