@@ -18,6 +18,7 @@ pages, feeds, PDFs and the search index are all built from its result.
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 Content = dict[str, Any]
@@ -135,16 +136,21 @@ def attachments_by_item(items: list[Any]) -> dict[int, list[Any]]:
 
 def item_minutes_content(item: Any) -> dict[str, Any] | None:
     """The minutes of one item as the snapshot holds them (None: nothing recorded)."""
+    from portal.agendas.minutes import result_of
+
     minutes = item.minutes
     if minutes is None:
         return None
+    result = result_of(minutes)  # rule 3.7, computed here and never typed
     return {
         "decision": minutes.decision,
         "votes_for": minutes.votes_for,
         "votes_against": minutes.votes_against,
         "votes_abstaining": minutes.votes_abstaining,
         "chair_vote": minutes.chair_vote.value if minutes.chair_vote else None,
-        "result": None,  # the minutes area fills in the rule 3.7 result
+        # "adopted" or "rejected"; None without a vote (or on a tie the chair has not decided,
+        # which the minutes area does not let through to publication).
+        "result": result.outcome.value if result is not None and result.decided else None,
     }
 
 
@@ -161,7 +167,7 @@ def build_content(
         "meeting": {
             "id": meeting.id,
             "kind": meeting.kind.value,
-            "starts_at": meeting.starts_at.isoformat(),
+            "starts_at": meeting.starts_at.astimezone(UTC).isoformat(),
             "location": meeting.location,
         },
         "items": [

@@ -25,6 +25,8 @@ from portal.councils.models import (
     SubstituteAssignment,
     SubstituteBasis,
 )
+from portal.demo.agendas import build_demo_agendas
+from portal.demo.minutes import build_demo_minutes
 from portal.meetings.models import Meeting, MeetingKind
 from portal.rules.calendar import COPENHAGEN, is_working_day
 
@@ -210,4 +212,6 @@ def build_demo_council(session: Session, today: date) -> Council:
             )
         )
     session.flush()
+    build_demo_agendas(session, council, today)  # portal/demo/agendas.py
+    build_demo_minutes(session, council, today)  # portal/demo/minutes.py
     return council

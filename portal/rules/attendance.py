@@ -80,22 +80,3 @@ def is_long_term_leave(starts_on: date, ends_on: date) -> bool:
         except ValueError:
             continue
     return ends_on >= three_months_on
-
-
-class VoteOutcome(enum.StrEnum):
-    ADOPTED = "adopted"
-    REJECTED = "rejected"
-
-
-def simple_majority(
-    votes_for: int, votes_against: int, chair_voted_for: bool | None
-) -> VoteOutcome:
-    """Rule 3.7: simple majority of the votes cast; on a tie the chair's vote decides.
-
-    `chair_voted_for` is None when the chair abstained (then a tie is not adopted).
-    """
-    if votes_for < 0 or votes_against < 0:
-        raise ValueError("votes cannot be negative")
-    if votes_for != votes_against:
-        return VoteOutcome.ADOPTED if votes_for > votes_against else VoteOutcome.REJECTED
-    return VoteOutcome.ADOPTED if chair_voted_for else VoteOutcome.REJECTED

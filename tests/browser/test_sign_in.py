@@ -51,11 +51,13 @@ def test_member_sees_meetings_with_their_deadlines_and_their_substitute(
 
     days = demo_meeting_dates(live_server.today)
     rows = page.get_by_role("region", name="Kommende møder").locator("tbody tr")
-    expect(rows).to_have_count(len(days))
-    # The next meeting with its proposal deadline (rule 3.2) and agenda send-out (rule 3.3).
-    cells = rows.first.get_by_role("cell")
+    # Other browser tests may plan meetings of their own in the shared demo council.
+    assert rows.count() >= len(days)
+    # The next demo meeting with its proposal deadline (rule 3.2) and send-out (rule 3.3).
     starts_at = demo_start(days[0])
-    expect(cells.nth(1)).to_have_text(f"{danish_date(proposal_deadline(starts_at))} kl. 23.59")
+    deadline_text = f"{danish_date(proposal_deadline(starts_at))} kl. 23.59"
+    cells = rows.filter(has_text=deadline_text).first.get_by_role("cell")
+    expect(cells.nth(1).locator("time")).to_have_text(deadline_text)
     expect(cells.nth(2)).to_have_text(danish_date(agenda_deadline(starts_at)))
 
     expect(page.get_by_role("region", name="Stedfortrædere")).to_contain_text(

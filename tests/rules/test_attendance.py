@@ -6,12 +6,10 @@ import pytest
 
 from portal.rules.attendance import (
     Attendance,
-    VoteOutcome,
     extraordinary_meeting_signatures_needed,
     forecast,
     is_long_term_leave,
     quorum,
-    simple_majority,
 )
 
 
@@ -58,17 +56,3 @@ def test_rule_1_6_long_term_leave_is_three_months_or_more(starts, ends, long):  
 def test_rule_1_7_leave_cannot_end_before_it_starts():
     with pytest.raises(ValueError):
         is_long_term_leave(date(2027, 2, 1), date(2027, 1, 1))
-
-
-@pytest.mark.parametrize(
-    ("for_", "against", "chair", "outcome"),
-    [
-        (10, 5, None, VoteOutcome.ADOPTED),
-        (5, 10, True, VoteOutcome.REJECTED),
-        (8, 8, True, VoteOutcome.ADOPTED),
-        (8, 8, False, VoteOutcome.REJECTED),
-        (8, 8, None, VoteOutcome.REJECTED),
-    ],
-)
-def test_rule_3_7_simple_majority_and_the_chairs_deciding_vote(for_, against, chair, outcome):  # noqa: ANN001
-    assert simple_majority(for_, against, chair) is outcome
