@@ -68,6 +68,8 @@ def _import_models() -> None:
     # Every model must be known to the metadata before Alembic or create_all looks at it.
     from portal.absences import models as _absences  # noqa: F401
     from portal.agendas import models as _agendas  # noqa: F401
+    from portal.appointments import election_models as _elections  # noqa: F401
+    from portal.appointments import models as _appointments  # noqa: F401
     from portal.attachments import models as _attachments  # noqa: F401
     from portal.audit import models as _audit  # noqa: F401
     from portal.auth import models as _auth  # noqa: F401

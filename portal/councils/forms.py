@@ -67,9 +67,25 @@ class PersonForm(PortalForm):
         default=MunicipalOffice.COUNCILLOR.value,
     )
 
+    # Rule 1.3: the longest-serving mayor, the oldest on a tie, calls the constituting meeting.
+    mayor_since = DateField(
+        _l("Borgmester siden"),
+        validators=[Optional()],
+        description=_l("Første dag som borgmester uden afbrydelse (regel 1.3)."),
+    )
+    born_on = DateField(
+        _l("Fødselsdato"),
+        validators=[Optional()],
+        description=_l("Bruges kun, hvis to borgmestre har været det lige længe (regel 1.3)."),
+    )
+
     def validate_municipal_office(self, field: SelectField) -> None:
         if field.data != MunicipalOffice.NONE.value and not self.municipality_id.data:
             raise ValidationError(_l("Vælg kommunen for et kommunalt hverv."))
+
+    def validate_mayor_since(self, field: DateField) -> None:
+        if field.data and self.born_on.data and field.data <= self.born_on.data:
+            raise ValidationError(_l("Datoen skal ligge efter fødselsdatoen."))
 
 
 class MembershipForm(PortalForm):

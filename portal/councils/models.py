@@ -120,6 +120,10 @@ class Person(UserMixin, db.Model):
         default=MunicipalOffice.NONE,
         server_default=MunicipalOffice.NONE.value,
     )
+    # Rule 1.3: the constituting meeting is called by the longest-serving mayor, the oldest
+    # on a tie. Mayor without a break since this date; both kept by staff, shown to staff only.
+    mayor_since: Mapped[date | None]
+    born_on: Mapped[date | None]
 
     council: Mapped[Council] = relationship()
     municipality: Mapped[Municipality | None] = relationship()

@@ -103,6 +103,8 @@ def save_person(  # noqa: ANN201
     municipality: Municipality | None,
     office: MunicipalOffice,
     person: Person | None = None,
+    mayor_since: date | None = None,
+    born_on: date | None = None,
 ):
     email = email.strip().lower()
     clash = db.session.scalar(select(Person).where(func.lower(Person.email) == email))
@@ -134,6 +136,8 @@ def save_person(  # noqa: ANN201
             email=email,
             municipality=municipality,
             municipal_office=office,
+            mayor_since=mayor_since,
+            born_on=born_on,
         )
         db.session.add(person)
         audit.record("person_created", person, after=audit.snapshot(person), council_id=council.id)
@@ -141,6 +145,7 @@ def save_person(  # noqa: ANN201
     before = audit.snapshot(person)
     person.name, person.email = name, email
     person.municipality, person.municipal_office = municipality, office
+    person.mayor_since, person.born_on = mayor_since, born_on
     audit.record(
         "person_changed", person, before=before, after=audit.snapshot(person), council_id=council.id
     )

@@ -187,6 +187,8 @@ def _person_page(council: Council, person: Person | None):  # noqa: ANN202
             municipality=load_optional(Municipality, council, form.municipality_id.data),
             office=MunicipalOffice(form.municipal_office.data),
             person=person,
+            mayor_since=form.mayor_since.data,
+            born_on=form.born_on.data,
         )
 
     return form_page(

@@ -16,7 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from portal.absences.models import CallInAnswer, SubstituteCallIn
-from portal.councils.models import Membership, Person, StaffAssignment, active_on
+from portal.appointments.queries import appointments_ending
+from portal.councils.models import Council, Membership, Person, StaffAssignment, active_on
 from portal.extensions import db
 from portal.meetings.models import Meeting, MeetingKind
 from portal.notifications.models import NoticeKind, ReminderSent
@@ -24,6 +25,7 @@ from portal.notifications.operations import notify
 from portal.rules.calendar import COPENHAGEN, agenda_deadline, local_date, proposal_deadline
 
 PROPOSAL_REMINDER_AHEAD = timedelta(days=3)  # members hear of the deadline 3 days ahead
+APPOINTMENT_ENDING_AHEAD = timedelta(days=60)  # staff re-appoint before a term ends (3.8)
 CALL_IN_ANSWER_WITHIN = timedelta(hours=24)  # a substitute is expected to answer in a day
 
 
@@ -35,7 +37,8 @@ class Reminder:
     subject: str
     body: str
     link: str
-    meeting: Meeting
+    meeting: Meeting | None
+    council: Council | None = None  # for a reminder about no meeting
 
 
 def _open_ordinary_meetings(now: datetime, until: datetime) -> list[Meeting]:
@@ -175,11 +178,40 @@ def unanswered_call_in_reminders(now: datetime) -> Iterator[Reminder]:
             )
 
 
+def appointment_ending_reminders(now: datetime) -> Iterator[Reminder]:
+    """Staff, once, 60 days before the term of a body's published appointments ends, unless
+    appointments for the next term are already published (rule 3.8)."""
+    today = local_date(now)
+    for body, ends_on in appointments_ending(today, today + APPOINTMENT_ENDING_AHEAD):
+        day = format_date(ends_on, "d. MMMM y", locale="da")
+        staff = db.session.scalars(
+            select(Person)
+            .join(StaffAssignment, StaffAssignment.person_id == Person.id)
+            .where(StaffAssignment.council_id == body.council_id)
+            .where(active_on(StaffAssignment, today))
+        )
+        for person in staff:
+            yield Reminder(
+                NoticeKind.APPOINTMENT_ENDING,
+                f"body:{body.id}:{ends_on.isoformat()}",
+                person,
+                f"Udpegningen til {body.name} udløber {day}",
+                (
+                    f"Rådets udpegede til {body.name} er udpeget til og med {day}. "
+                    "Forbered en ny udpegning (regel 3.8)."
+                ),
+                f"/kkr/{body.council.slug}/sekretariat/udpegninger/{body.id}",
+                None,
+                body.council,
+            )
+
+
 # Every kind of reminder the tick gives.
 REMINDER_SOURCES: list[Callable[[datetime], Iterator[Reminder]]] = [
     proposal_deadline_reminders,
     agenda_deadline_reminders,
     unanswered_call_in_reminders,
+    appointment_ending_reminders,
 ]
 
 
@@ -201,7 +233,7 @@ def give(reminder: Reminder) -> bool:
             subject=reminder.subject,
             body=reminder.body,
             link=reminder.link,
-            council=reminder.meeting.council,
+            council=reminder.council or reminder.meeting.council,  # type: ignore[union-attr]
             meeting=reminder.meeting,
         )
         db.session.commit()

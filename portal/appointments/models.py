@@ -1,0 +1,128 @@
+"""Regional bodies the council appoints to, the appointment rounds, and the appointments
+(rule 3.8: kommunestyrelseslov § 24 applied to the KKR).
+
+A round stores what staff recorded (members present per group, electoral alliances, the
+ballots of each majority-vote round), the calculator's result as JSON, and any lot drawn on a
+tie with who drew it and when: the portal reports a tie and never draws by itself.
+
+JSON columns are replaced, never changed in place (SQLAlchemy does not track in-place changes).
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.councils.models import Council, Group, Municipality, Person, enum_column
+from portal.extensions import db
+from portal.types import UTCDateTime, utcnow
+
+
+class AppointmentMethod(enum.StrEnum):
+    """Rule 3.8: one representative by majority vote (§ 24 stk. 1), several for the same post
+    by proportional representation (§ 24 stk. 3)."""
+
+    MAJORITY = "majority"
+    PROPORTIONAL = "proportional"
+
+
+def method_for(seats: int) -> AppointmentMethod:
+    """Rule 3.8: the number of seats a round fills decides how it is filled."""
+    return AppointmentMethod.MAJORITY if seats == 1 else AppointmentMethod.PROPORTIONAL
+
+
+class RoundStatus(enum.StrEnum):
+    OPEN = "open"  # votes or ballots are being recorded
+    LOT_NEEDED = "lot_needed"  # the result depends on a tie: staff record the lot drawn
+    DECIDED = "decided"  # seats allocated (or the person elected): the groups name persons
+    PUBLISHED = "published"  # the appointments are public
+
+
+class RegionalBody(db.Model):
+    """A body the council appoints representatives to ("udpegning"), for one term."""
+
+    __table_args__ = (UniqueConstraint("council_id", "name", "term_starts_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("council.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    seats: Mapped[int] = mapped_column(Integer)
+    term_starts_on: Mapped[date]
+    term_ends_on: Mapped[date]  # last day, inclusive
+    legal_basis: Mapped[str] = mapped_column(String(500), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    council: Mapped[Council] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<RegionalBody {self.id} {self.name}>"
+
+
+class AppointmentRound(db.Model):
+    """One election of representatives to a body (rule 3.8)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("council.id"), index=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("regional_body.id"), index=True)
+    method: Mapped[AppointmentMethod] = mapped_column(
+        enum_column(AppointmentMethod, "appointment_method")
+    )
+    seats: Mapped[int] = mapped_column(Integer)  # seats this round fills
+    status: Mapped[RoundStatus] = mapped_column(
+        enum_column(RoundStatus, "appointment_round_status"), default=RoundStatus.OPEN
+    )
+    # Majority vote: the KKR members present (rounds 1–2 need a majority of them).
+    members_present: Mapped[int | None] = mapped_column(Integer)
+    # Proportional: [{"group_id", "letter", "name", "votes"}], votes = the group's KKR members
+    # present; the names are kept as they were, so the workings read the same later.
+    votes: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    # Proportional: electoral alliances of this round, as lists of group ids.
+    alliances: Mapped[list[list[int]] | None] = mapped_column(JSON)
+    # Majority vote: one per voting round, {"votes": {"<person id>": votes}, "blank": n}.
+    ballots: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    # The calculator's answer (with its workings) for what was recorded.
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The tie reported by the calculator, and the lot staff recorded for it.
+    ties: Mapped[list[Any] | None] = mapped_column(JSON)
+    lot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    lot_drawn_by: Mapped[str | None] = mapped_column(String(200))  # who drew, as staff wrote
+    lot_drawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    lot_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    council: Mapped[Council] = relationship()
+    body: Mapped[RegionalBody] = relationship()
+    lot_recorded_by: Mapped[Person | None] = relationship(foreign_keys=[lot_recorded_by_id])
+
+
+class Appointment(db.Model):
+    """A person named to a body for a term. Public once published; withdrawn, never deleted."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("council.id"), index=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("regional_body.id"), index=True)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("appointment_round.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("council_group.id"))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]  # last day, inclusive
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    council: Mapped[Council] = relationship()
+    body: Mapped[RegionalBody] = relationship()
+    round: Mapped[AppointmentRound | None] = relationship()
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
+    municipality: Mapped[Municipality] = relationship()
+    group: Mapped[Group | None] = relationship()
