@@ -157,6 +157,12 @@ def can_triage_proposals(person: Any, council: Council) -> bool:
     return is_staff(person, council) or is_chair(person, council)
 
 
+def can_build_agenda(person: Any, council: Council) -> bool:
+    """Build, order and publish agendas: the secretariat, and the chair, who decides the
+    order of the items (rule 3.6) and puts members' proposals on the agenda (rule 3.2)."""
+    return is_staff(person, council) or is_chair(person, council)
+
+
 def can_read_material(person: Any, meeting: Any) -> bool:
     """The meeting's full material: unpublished drafts staff shared and closed items (3.0)."""
     return (
@@ -202,6 +208,7 @@ COUNCIL_STAFF = AccessRule("council_staff", needs_sign_in=True, council_check=ca
 COUNCIL_PROPOSALS = AccessRule(
     "council_proposals", needs_sign_in=True, council_check=can_triage_proposals
 )
+COUNCIL_AGENDA = AccessRule("council_agenda", needs_sign_in=True, council_check=can_build_agenda)
 DEMO = AccessRule("demo", demo_only=True)
 
 

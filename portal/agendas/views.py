@@ -1,9 +1,9 @@
 """Building, sharing and publishing agendas (rules 3.3, 3.6), and reading them as a member.
 
-Staff pages live under `/kkr/<council>/admin/...` (COUNCIL_STAFF; another council's meeting
-or item is a 404). Readers' pages live under `/moeder/<id>/...` (SIGNED_IN): whoever may not
-read the meeting's material (rule 3.0, `policy.can_read_material`) gets a 404, never a 403
-that would confirm the meeting exists.
+Builder pages live under `/kkr/<council>/admin/...` (COUNCIL_AGENDA: the secretariat and
+the chair; another council's meeting or item is a 404). Readers' pages live under
+`/moeder/<id>/...` (SIGNED_IN): whoever may not read the meeting's material (rule 3.0,
+`policy.can_read_material`) gets a 404, never a 403 that would confirm the meeting exists.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from portal.councils.models import Council, Person
 from portal.councils.queries import in_council
 from portal.extensions import db
 from portal.meetings.models import Meeting
-from portal.policy import COUNCIL_STAFF, SIGNED_IN, allow
+from portal.policy import COUNCIL_AGENDA, SIGNED_IN, allow
 from portal.refusal import Refused
 from portal.types import utcnow
 from portal.views import form_page
@@ -112,7 +112,7 @@ def builder_context(council: Council, meeting: Meeting, **extra: Any) -> dict[st
 
 
 @bp.get("/kkr/<council_slug>/admin/dagsordener")
-@allow(COUNCIL_STAFF)
+@allow(COUNCIL_AGENDA)
 def list_agendas(council: Council):  # noqa: ANN201
     now = utcnow()
     meetings = queries.council_meetings(council, now - LISTED_SINCE)
@@ -126,7 +126,7 @@ def list_agendas(council: Council):  # noqa: ANN201
 
 
 @bp.get("/kkr/<council_slug>/admin/moeder/<int:meeting_id>/dagsorden")
-@allow(COUNCIL_STAFF)
+@allow(COUNCIL_AGENDA)
 def show_builder(council: Council, meeting_id: int):  # noqa: ANN201
     meeting = load_meeting(council, meeting_id)
     return htmx.render("agendas/builder.html", block="items", **builder_context(council, meeting))
@@ -158,7 +158,7 @@ def item_success(verb: str) -> Any:
     "/kkr/<council_slug>/admin/moeder/<int:meeting_id>/dagsorden/punkter/nyt",
     methods=["GET", "POST"],
 )
-@allow(COUNCIL_STAFF)
+@allow(COUNCIL_AGENDA)
 def add_item(council: Council, meeting_id: int):  # noqa: ANN201
     meeting = load_meeting(council, meeting_id)
     form = ItemForm()
@@ -192,7 +192,7 @@ def add_item(council: Council, meeting_id: int):  # noqa: ANN201
     "/kkr/<council_slug>/admin/moeder/<int:meeting_id>/dagsorden/punkter/<int:item_id>",
     methods=["GET", "POST"],
 )
-@allow(COUNCIL_STAFF)
+@allow(COUNCIL_AGENDA)
 def edit_item(council: Council, meeting_id: int, item_id: int):  # noqa: ANN201
     meeting = load_meeting(council, meeting_id)
     item = load_item(meeting, item_id)
@@ -235,7 +235,7 @@ def edit_item(council: Council, meeting_id: int, item_id: int):  # noqa: ANN201
 
 
 @bp.post("/kkr/<council_slug>/admin/moeder/<int:meeting_id>/dagsorden/punkter/<int:item_id>/fjern")
-@allow(COUNCIL_STAFF)
+@allow(COUNCIL_AGENDA)
 def remove_item(council: Council, meeting_id: int, item_id: int):  # noqa: ANN201
     meeting = load_meeting(council, meeting_id)
     item = load_item(meeting, item_id)
@@ -256,7 +256,7 @@ def remove_item(council: Council, meeting_id: int, item_id: int):  # noqa: ANN20
     "/kkr/<council_slug>/admin/moeder/<int:meeting_id>/dagsorden/punkter/<int:item_id>"
     "/bilag/<int:attachment_id>/fjern"
 )
-@allow(COUNCIL_STAFF)
+@allow(COUNCIL_AGENDA)
 def remove_attachment(council: Council, meeting_id: int, item_id: int, attachment_id: int):  # noqa: ANN201
     meeting = load_meeting(council, meeting_id)
     item = load_item(meeting, item_id)
@@ -285,7 +285,7 @@ def remove_attachment(council: Council, meeting_id: int, item_id: int, attachmen
 
 
 @bp.post("/kkr/<council_slug>/admin/moeder/<int:meeting_id>/dagsorden/raekkefoelge")
-@allow(COUNCIL_STAFF)
+@allow(COUNCIL_AGENDA)
 def reorder_items(council: Council, meeting_id: int):  # noqa: ANN201
     """Rule 3.6. Without JavaScript a "Flyt op/ned" button posts the whole form and the page
     comes back (303); with htmx the list re-renders in place, the message is read out from
@@ -317,7 +317,7 @@ def reorder_items(council: Council, meeting_id: int):  # noqa: ANN201
 
 
 @bp.get("/kkr/<council_slug>/admin/moeder/<int:meeting_id>/dagsorden/forhaandsvisning")
-@allow(COUNCIL_STAFF)
+@allow(COUNCIL_AGENDA)
 def preview_agenda(council: Council, meeting_id: int):  # noqa: ANN201
     """The agenda as members will see it when it goes out: built, never saved."""
     meeting = load_meeting(council, meeting_id)
@@ -327,7 +327,7 @@ def preview_agenda(council: Council, meeting_id: int):  # noqa: ANN201
 
 
 @bp.post("/kkr/<council_slug>/admin/moeder/<int:meeting_id>/dagsorden/del")
-@allow(COUNCIL_STAFF)
+@allow(COUNCIL_AGENDA)
 def share_agenda(council: Council, meeting_id: int):  # noqa: ANN201
     meeting = load_meeting(council, meeting_id)
     if not ConfirmForm().validate_on_submit():
@@ -350,7 +350,7 @@ def share_agenda(council: Council, meeting_id: int):  # noqa: ANN201
 @bp.route(
     "/kkr/<council_slug>/admin/moeder/<int:meeting_id>/dagsorden/udsend", methods=["GET", "POST"]
 )
-@allow(COUNCIL_STAFF)
+@allow(COUNCIL_AGENDA)
 def publish_agenda(council: Council, meeting_id: int):  # noqa: ANN201
     """Rule 3.3: send the agenda out (or a corrected version), with a reason when late."""
     meeting = load_meeting(council, meeting_id)
@@ -461,7 +461,7 @@ def may_download(person: Any, meeting: Meeting, item: AgendaItem, attachment: At
     if attachment.id in queries.published_attachment_ids(meeting):
         return True
     live = attachment.removed_at is None and item.removed_at is None
-    if policy.is_staff(person, meeting.council):
+    if policy.can_build_agenda(person, meeting.council):
         return live
     shared_draft = meeting.agenda_shared_at is not None and meeting.agenda_published_at is None
     return shared_draft and live

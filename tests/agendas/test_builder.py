@@ -324,3 +324,28 @@ def make_meeting_item(scene: Scene) -> AgendaItem:
     from tests.factories import make_meeting
 
     return make_item(make_meeting(scene.council, days_ahead=60), "Et andet møde")
+
+
+def test_rule_3_6_the_chair_orders_the_agenda_but_an_ordinary_member_cannot(
+    client, scene: Scene
+):
+    from portal.councils.models import CouncilOffice
+    from tests.factories import make_member
+
+    for title in ("A", "B"):
+        make_item(scene.meeting, title)
+    chair = make_member(scene.council, office=CouncilOffice.CHAIR).person
+    a = db.session.scalars(select(AgendaItem).where(AgendaItem.title == "A")).one()
+    move = {"order": order_of(["A", "B"]), "move": f"down:{a.id}"}
+
+    sign_in(client, scene.neighbour.person)
+    assert client.post(scene.staff_url("/raekkefoelge"), data=move).status_code == 403
+    assert positions(scene) == ["A", "B"]
+
+    sign_in(client, chair)
+    builder = client.get(scene.staff_url())
+    assert builder.status_code == 200
+    # The secretariat's menu is not the chair's: its pages would refuse them.
+    assert 'aria-label="Administration"' not in text(builder)
+    assert client.post(scene.staff_url("/raekkefoelge"), data=move).status_code == 303
+    assert positions(scene) == ["B", "A"]
