@@ -163,9 +163,13 @@ def build_demo_council(session: Session, today: date) -> Council:
 
     mayor_seats: dict[str, Membership] = {}
     deputies: dict[str, tuple[Person, Person]] = {}
-    for name, party in zip(MUNICIPALITIES, MAYOR_PARTIES, strict=True):
+    for number, (name, party) in enumerate(zip(MUNICIPALITIES, MAYOR_PARTIES, strict=True)):
         municipality = municipalities[name]
         mayor = new_person(municipality, MunicipalOffice.MAYOR)
+        # Mayors since various years, two of them equally long, so the convener of the
+        # constituting meeting (rule 1.3: longest serving, the oldest on a tie) is shown.
+        mayor.mayor_since = date(2010 + number % 12, 1, 1)
+        mayor.born_on = date(1955 + number, 3, 1)
         first = new_person(municipality, MunicipalOffice.FIRST_DEPUTY_MAYOR)
         second = new_person(municipality, MunicipalOffice.SECOND_DEPUTY_MAYOR)
         mayor_seats[name] = seat(mayor, municipality, MembershipKind.MAYOR, party)
