@@ -13,7 +13,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -40,6 +49,7 @@ from portal.councils.models import Council, Group, Person
 from portal.extensions import db
 from portal.forms import NO_CHOICE
 from portal.policy import COUNCIL_PUBLIC, COUNCIL_STAFF, allow, today
+from portal.publication import caching
 from portal.refusal import Refused
 from portal.types import utcnow
 from portal.views import form_page, load, load_optional
@@ -462,11 +472,15 @@ def reset_round(council: Council, round_id: int):  # noqa: ANN201
 @bp.get("/kkr/<council_slug>/udpegninger")
 @allow(COUNCIL_PUBLIC)
 def list_public_appointments(council: Council):  # noqa: ANN201
-    return render_template(
+    # A public page like the plan and the agendas: no CSRF token for the anonymous (so no
+    # session cookie), and cacheable by a reverse proxy (portal/publication/caching.py).
+    page = render_template(
         "appointments/public.html",
         council=council,
         appointments=queries.published_appointments(council, today()),
+        public_page=not current_user.is_authenticated,
     )
+    return caching.cacheable_by_body(make_response(page))
 
 
 # The election, composition and constitution screens share this blueprint (rules 1.0–1.4).

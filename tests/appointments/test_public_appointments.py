@@ -112,3 +112,18 @@ def test_no_reminder_when_the_next_term_is_already_published(app, scene):
     successor.starts_on = date(2027, 7, 1)
     db.session.commit()
     assert tick(datetime(2027, 5, 15, 12, tzinfo=UTC)) == 0
+
+
+def test_rule_3_0_the_public_appointments_page_is_cacheable_and_sets_no_session_cookie(
+    client,
+):
+    from tests.factories import make_council
+
+    council = make_council()
+    url = f"/kkr/{council.slug}/udpegninger"
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+    assert response.cache_control.public and response.cache_control.max_age == 60
+    again = client.get(url, headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
