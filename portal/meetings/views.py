@@ -81,7 +81,7 @@ def outcome(result: operations.PlanChange) -> list[str]:
     if result.agenda_items:
         lines.append(
             ngettext(
-                "Et punkt om et medlems orlov er foreslået på dagsordenen (regel 1.7).",
+                "%(num)d punkt om et medlems orlov er foreslået på dagsordenen (regel 1.7).",
                 "%(num)d punkter om medlemmers orlov er foreslået på dagsordenen (regel 1.7).",
                 len(result.agenda_items),
             )
