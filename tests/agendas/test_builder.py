@@ -326,9 +326,7 @@ def make_meeting_item(scene: Scene) -> AgendaItem:
     return make_item(make_meeting(scene.council, days_ahead=60), "Et andet møde")
 
 
-def test_rule_3_6_the_chair_orders_the_agenda_but_an_ordinary_member_cannot(
-    client, scene: Scene
-):
+def test_rule_3_6_the_chair_orders_the_agenda_but_an_ordinary_member_cannot(client, scene: Scene):
     from portal.councils.models import CouncilOffice
     from tests.factories import make_member
 
