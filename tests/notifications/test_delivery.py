@@ -240,10 +240,16 @@ def test_two_workers_in_parallel_send_every_notice_exactly_once(app, smtp):
     reports: dict[str, list[delivery.DeliveryReport]] = {}
     errors: list[BaseException] = []
 
+    # Each worker its own app, engine and session, as two processes would have. The apps are
+    # built here, not in the threads: CPython 3.11.7 can fail compiling (ast) in two threads
+    # at once ("AST constructor recursion depth mismatch"), and werkzeug compiles its routes.
+    worker_apps = {
+        name: create_app(test_settings(url, SMTP_HOST=smtp.host, SMTP_PORT=str(smtp.port)))
+        for name in ("w1", "w2")
+    }
+
     def work(name: str) -> None:
-        # Each worker its own app, engine and session, as two processes would have.
-        worker_app = create_app(test_settings(url, SMTP_HOST=smtp.host, SMTP_PORT=str(smtp.port)))
-        with worker_app.app_context():
+        with worker_apps[name].app_context():
             try:
                 start.wait()
                 while (report := deliver_batch(name, limit=10)).claimed:
