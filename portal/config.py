@@ -49,6 +49,11 @@ DEFAULTS: dict[str, Any] = {
     "EMAIL_MAX_ATTEMPTS": "8",
     # Attachments (proposals, agenda items); default: instance/uploads. Never under static/.
     "UPLOAD_FOLDER": None,
+    # Sign-in start and provider callback: attempts a minute per client address and endpoint,
+    # counted per process (portal/ratelimit.py); 0 turns the brake off.
+    "SIGN_IN_RATE_LIMIT": "20",
+    # Reverse proxies in front that append to X-Forwarded-For; 0: the header is ignored.
+    "TRUSTED_PROXIES": "0",
 }
 
 # Read by the test suite and CI, not by the portal; listed so they are not "unknown".
@@ -184,6 +189,8 @@ def flask_config(settings: dict[str, Any], instance_path: str) -> dict[str, Any]
         "PORTAL_SMTP": smtp_settings(settings),
         "PORTAL_MAIL_FROM": settings["MAIL_FROM"],
         "PORTAL_EMAIL_MAX_ATTEMPTS": _positive_int("EMAIL_MAX_ATTEMPTS", settings),
+        "PORTAL_SIGN_IN_RATE_LIMIT": _whole_number("SIGN_IN_RATE_LIMIT", settings),
+        "PORTAL_TRUSTED_PROXIES": _whole_number("TRUSTED_PROXIES", settings),
     }
 
 
@@ -195,6 +202,13 @@ def _positive_int(key: str, settings: dict[str, Any]) -> int:
     if value < 1:
         raise ConfigError(f"PORTAL_{key} must be a whole number above 0, not {settings[key]!r}")
     return value
+
+
+def _whole_number(key: str, settings: dict[str, Any]) -> int:
+    raw = str(settings[key]).strip()
+    if not raw.isdigit():
+        raise ConfigError(f"PORTAL_{key} must be a whole number, 0 or more, not {settings[key]!r}")
+    return int(raw)
 
 
 def smtp_settings(settings: dict[str, Any]) -> dict[str, Any] | None:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import Field
 from wtforms.fields.choices import SelectChoice
+from wtforms.fields.form import FormField
+from wtforms.fields.list import FieldList
 
 # The empty first option of a select.
 NO_CHOICE = SelectChoice("", _l("— vælg —"))
@@ -17,6 +23,14 @@ WTFORMS_DANISH = {
     "Not a valid datetime value.": _l("Skriv dato og klokkeslæt, fx 2027-01-31 10:00."),
     "Not a valid choice.": _l("Vælg en af mulighederne."),
     "Invalid Choice: could not coerce.": _l("Vælg en af mulighederne."),
+    "Invalid choice(s): one or more data inputs could not be coerced.": _l(
+        "Vælg blandt mulighederne."
+    ),
+    "'%(value)s' is not a valid choice for this field.": _l("Vælg blandt mulighederne."),
+    "'%(value)s' are not valid choices for this field.": _l("Vælg blandt mulighederne."),
+    "Not a valid time value.": _l("Skriv et klokkeslæt som tt:mm, fx 10:00."),
+    "Not a valid decimal value.": _l("Skriv et tal."),
+    "Not a valid float value.": _l("Skriv et tal."),
     "Invalid email address.": _l("Skriv en gyldig e-mailadresse."),
     "Not a valid integer value.": _l("Skriv et helt tal."),
     "Field cannot be longer than %(max)d character.": _l("Højst %(max)d tegn."),
@@ -39,7 +53,33 @@ class DanishMessages:
         return self.gettext(singular if count == 1 else plural)
 
 
+# Control characters no one types: NUL (which PostgreSQL refuses in text) and the rest of C0
+# and DEL, except tab, line feed and carriage return.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARACTER_MESSAGE = _l("Teksten indeholder et tegn, der ikke kan gemmes. Skriv den igen.")
+
+
+def _leaf_fields(fields: Iterator[Field]) -> Iterator[Field]:
+    for field in fields:
+        if isinstance(field, FormField):
+            yield from _leaf_fields(iter(field.form))
+        elif isinstance(field, FieldList):
+            yield from _leaf_fields(iter(field.entries))
+        else:
+            yield field
+
+
 class PortalForm(FlaskForm):
     class Meta:
         def get_translations(self, form: FlaskForm) -> DanishMessages:  # noqa: ARG002
             return DanishMessages()
+
+    def validate(self, extra_validators=None) -> bool:  # noqa: ANN001
+        """The fields' own validation, and no control characters in any posted text."""
+        valid = super().validate(extra_validators)
+        for field in _leaf_fields(iter(self)):
+            values = [v for v in (field.raw_data or []) if isinstance(v, str)]
+            if any(CONTROL_CHARACTERS.search(value) for value in values):
+                field.errors = [*field.errors, CONTROL_CHARACTER_MESSAGE]
+                valid = False
+        return valid

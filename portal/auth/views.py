@@ -30,12 +30,17 @@ from portal.auth.providers import (
 )
 from portal.councils.models import Person
 from portal.policy import PUBLIC, allow
+from portal.ratelimit import sign_in_rate_limited
 
 bp = Blueprint("auth", __name__)
 
 NEXT_KEY = "sign_in_next"
 PROVIDER_KEY = "sign_in_provider"
 ID_TOKEN_KEY = "sign_in_id_token"  # noqa: S105 - a session key, not a secret
+# Sign-ins started and not finished that the session remembers. Authlib keeps each one's state,
+# nonce and PKCE verifier in the session cookie for an hour, and about twenty of them outgrow
+# the 4 KB a browser keeps, which would break sign-in for someone who retried that often.
+PENDING_SIGN_INS = 3
 
 
 def safe_next(target: str | None) -> str | None:
@@ -59,6 +64,16 @@ def start_session(person: Person, **values: Any) -> None:
     session.update(values)
     if next_url:
         session[NEXT_KEY] = next_url
+
+
+def forget_older_sign_ins() -> None:
+    """Drop all but the newest pending sign-ins, to make room for one more."""
+    pending = sorted(
+        (key for key in session if key.startswith("_state_")),
+        key=lambda key: (session[key] or {}).get("exp") or 0,
+    )
+    for key in pending[: max(0, len(pending) - (PENDING_SIGN_INS - 1))]:
+        session.pop(key)
 
 
 def landing_after_sign_in() -> str:
@@ -87,9 +102,11 @@ def sign_in():  # noqa: ANN201
 
 @bp.get("/log-ind/<provider_name>")
 @allow(PUBLIC)
+@sign_in_rate_limited
 def start_sign_in(provider_name: str):  # noqa: ANN201
     client = oidc_client(provider_or_404(provider_name))
     redirect_uri = url_for("auth.finish_sign_in", provider_name=provider_name, _external=True)
+    forget_older_sign_ins()
     try:
         return client.authorize_redirect(redirect_uri)
     except UNREACHABLE:
@@ -99,6 +116,7 @@ def start_sign_in(provider_name: str):  # noqa: ANN201
 
 @bp.get("/log-ind/<provider_name>/retur")
 @allow(PUBLIC)
+@sign_in_rate_limited
 def finish_sign_in(provider_name: str):  # noqa: ANN201
     provider = provider_or_404(provider_name)
     if request.args.get("error"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import FileStorage
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -63,7 +64,9 @@ class ProposalForm(PortalForm):
 
     def uploads(self) -> list:  # noqa: ANN201
         """The files sent (an empty file input still sends one empty part)."""
-        return [upload for upload in (self.attachments.data or []) if upload and upload.filename]
+        # A text value posted under the file field's name is no file (it was a 500).
+        files = self.attachments.data or []
+        return [upload for upload in files if isinstance(upload, FileStorage) and upload.filename]
 
 
 class ConfirmForm(PortalForm):

@@ -1,0 +1,634 @@
+"""The authorisation matrix (issue #8): every route of the URL map × every role, with the
+answer each role must get, asserted; objects of another person or council: 403/404, never
+data; refused requests change nothing; no answer is a 500."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import product
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.routing import Rule
+
+from portal.extensions import db
+from portal.notifications.models import Notice
+from portal.policy import declared_rule
+from tests.conftest import portal_app, sign_in
+from tests.security.matrix import (
+    DENIED,
+    OK,
+    REDIRECT,
+    SIGN_IN,
+    Answer,
+    Outcome,
+    ask,
+    clients,
+    leaks,
+    matches,
+    url_for_rule,
+)
+from tests.security.scene import (
+    CLOSED_NOW,
+    CLOSED_PAST,
+    NOTICE_WORD,
+    PROPOSAL_WORD,
+    REQUEST_WORD,
+    ROLES,
+    Scene,
+    build_scene,
+    changed_tables,
+    database_state,
+)
+
+READERS = ("member", "chair", "staff", "substitute")  # the coming meeting's material (3.0)
+PAST_READERS = ("member", "chair", "staff")  # the past meeting's: its minutes are out
+SIGNED_IN_ROLES = tuple(role for role in ROLES if role != "anonymous")
+
+# --- every route, by the access rule it declares -------------------------------------------
+
+# A new route, or a route whose rule changes, fails the first test until it is added here (and,
+# when its answers differ from its rule's, to BY_ENDPOINT).
+DECLARED: dict[str, set[str]] = {
+    "public": {
+        "auth.finish_sign_in",
+        "auth.sign_in",
+        "auth.sign_out",
+        "auth.signed_out",
+        "auth.start_sign_in",
+        "notifications.calendar_feed",
+        "public.accessibility_statement",
+        "public.choose_language",
+        "public.index",
+    },
+    "council_public": {
+        "appointments.list_public_appointments",
+        "public.list_members",
+        "public.show_meeting_plan",
+        "publication.agenda_pdf",
+        "publication.atom_feed",
+        "publication.download_attachment",
+        "publication.list_publications",
+        "publication.meeting_plan_ics",
+        "publication.minutes_pdf",
+        "publication.search_publications",
+        "publication.show_agenda",
+        "publication.show_minutes",
+    },
+    "signed_in": {
+        "absences.answer_call_in",
+        "absences.cancel_absence",
+        "absences.register_absence",
+        "absences.show_call_in",
+        "agendas.download_attachment",
+        "agendas.show_agenda",
+        "agendas.show_agenda_version",
+        "leave.cancel_leave",
+        "leave.list_requests",
+        "leave.register_leave",
+        "leave.sign_request",
+        "minutes.show_minutes",
+        "minutes.show_minutes_version",
+        "notifications.create_calendar_feed",
+        "notifications.edit_settings",
+        "notifications.mark_all_notices_read",
+        "notifications.mark_notice_read",
+        "notifications.open_notice",
+        "notifications.revoke_calendar_feed",
+        "notifications.show_inbox",
+        "notifications.show_unread_count",
+        "overview.show_overview",
+        "proposals.download_own_attachment",
+        "proposals.edit_proposal",
+        "proposals.list_own_proposals",
+        "proposals.move_proposal",
+        "proposals.new_proposal",
+        "proposals.show_proposal",
+        "proposals.submit_proposal",
+        "proposals.validate_proposal_field",
+        "proposals.withdraw_proposal",
+    },
+    "council_reader": {
+        "publication.member_agenda_pdf",
+        "publication.member_minutes_pdf",
+    },
+    "council_staff": {
+        "absences.cancel_absence_for_member",
+        "absences.list_meetings",
+        "absences.register_absence_for_member",
+        "absences.show_attendance",
+        "appointments.add_group_result",
+        "appointments.confirm_composition",
+        "appointments.create_body",
+        "appointments.edit_body",
+        "appointments.edit_group_result",
+        "appointments.import_results",
+        "appointments.list_bodies",
+        "appointments.list_elections",
+        "appointments.name_person",
+        "appointments.publish_round",
+        "appointments.record_ballot",
+        "appointments.record_chair_election",
+        "appointments.record_chair_lot",
+        "appointments.record_composition_lot",
+        "appointments.record_lot",
+        "appointments.record_votes",
+        "appointments.register_alliance",
+        "appointments.remove_group_result",
+        "appointments.replace_holder",
+        "appointments.reset_round",
+        "appointments.set_constituting_meeting",
+        "appointments.show_body",
+        "appointments.show_constitution",
+        "appointments.show_election",
+        "appointments.show_round",
+        "appointments.start_round",
+        "appointments.withdraw_alliance",
+        "appointments.withdraw_appointment",
+        "councils.add_membership",
+        "councils.add_person",
+        "councils.assign_substitute",
+        "councils.edit_group",
+        "councils.edit_membership",
+        "councils.edit_municipality",
+        "councils.edit_person",
+        "councils.end_membership",
+        "councils.end_substitute",
+        "councils.list_groups",
+        "councils.list_municipalities",
+        "councils.list_people",
+        "councils.show_council_admin",
+        "councils.show_history",
+        "leave.cancel_council_leave",
+        "leave.decide_leave",
+        "leave.list_council_leaves",
+        "leave.list_council_requests",
+        "meetings.cancel_meeting",
+        "meetings.change_meeting",
+        "meetings.plan_meeting",
+        "meetings.show_plan",
+        "minutes.publish_minutes",
+        "minutes.save_item_minutes",
+        "minutes.show_editor",
+        "notifications.list_dead_emails",
+        "notifications.retry_email",
+    },
+    "council_proposals": {
+        "proposals.begin_handling",
+        "proposals.download_received_attachment",
+        "proposals.list_meeting_proposals",
+        "proposals.list_received_proposals",
+        "proposals.place_proposal",
+        "proposals.return_proposal",
+        "proposals.show_received_proposal",
+    },
+    "council_agenda": {
+        "agendas.add_item",
+        "agendas.edit_item",
+        "agendas.list_agendas",
+        "agendas.preview_agenda",
+        "agendas.publish_agenda",
+        "agendas.remove_attachment",
+        "agendas.remove_item",
+        "agendas.reorder_items",
+        "agendas.share_agenda",
+        "agendas.show_builder",
+    },
+    "demo": {
+        "demo.choose_person",
+        "demo.sign_in_as",
+    },
+}
+
+
+# --- the URL arguments, from the scene ------------------------------------------------------
+
+# Where an endpoint's argument is not the scene value of the same name.
+ARGUMENTS: dict[str, dict[str, str]] = {
+    "agendas.download_attachment": {"attachment_id": "closed_attachment_id"},
+    "agendas.show_agenda_version": {"version": "agenda_version"},
+    "minutes.publish_minutes": {"meeting_id": "past_meeting_id"},
+    "minutes.save_item_minutes": {"meeting_id": "past_meeting_id", "item_id": "past_item_id"},
+    "minutes.show_editor": {"meeting_id": "past_meeting_id"},
+    "minutes.show_minutes": {"meeting_id": "past_meeting_id"},
+    "minutes.show_minutes_version": {
+        "meeting_id": "past_meeting_id",
+        "version": "minutes_version",
+    },
+    "proposals.download_own_attachment": {"attachment_id": "proposal_attachment_id"},
+    "proposals.download_received_attachment": {"attachment_id": "proposal_attachment_id"},
+    "proposals.list_meeting_proposals": {"meeting_id": "later_meeting_id"},
+    "publication.member_minutes_pdf": {"meeting_id": "past_meeting_id"},
+    "publication.minutes_pdf": {"meeting_id": "past_meeting_id"},
+    "publication.show_minutes": {"meeting_id": "past_meeting_id"},
+}
+
+
+# Query strings a route needs to reach its view.
+QUERIES: dict[str, str] = {"proposals.validate_proposal_field": "?felt=title"}
+
+
+def url_of(app: Flask, scene: Scene, rule: Rule) -> str:
+    return url_for_rule(app, rule, values_for(scene, rule.endpoint)) + QUERIES.get(
+        rule.endpoint, ""
+    )
+
+
+def values_for(scene: Scene, endpoint: str) -> dict[str, Any]:
+    values = dict(scene.ids)
+    for name, key in ARGUMENTS.get(endpoint, {}).items():
+        values[name] = scene.ids[key]
+    return values
+
+
+# --- the expected answers -------------------------------------------------------------------
+
+
+def only(*allowed: str, ok: Outcome = OK, others: Outcome = DENIED) -> dict[str, Outcome]:
+    """Signed in: `allowed` get `ok`, every other signed-in role `others`."""
+    answers: dict[str, Outcome] = {"anonymous": SIGN_IN}
+    for role in SIGNED_IN_ROLES:
+        answers[role] = ok if role in allowed else others
+    return answers
+
+
+def everyone(outcome: Outcome) -> dict[str, Outcome]:
+    return dict.fromkeys(ROLES, outcome)
+
+
+BY_RULE: dict[str, dict[str, Outcome]] = {
+    "public": everyone(OK),
+    "council_public": everyone(OK),
+    "signed_in": only(*SIGNED_IN_ROLES),
+    "council_reader": only(*SIGNED_IN_ROLES),
+    "council_staff": only("staff", others=403),
+    "council_proposals": only("staff", "chair", others=403),  # rule 3.2: the chair too
+    "council_agenda": only("staff", "chair", others=403),  # rule 3.6: the chair too
+    "demo": everyone(404),  # the demo is off outside PORTAL_DEMO
+}
+
+# Exceptions for objects of one person (the member's absence, call-in, proposal, leave,
+# notice) or one meeting's readers (rule 3.0). For POST-only routes the outcome of an allowed
+# role is what an empty form gets; refused roles must change nothing.
+BY_ENDPOINT: dict[str, dict[str, Outcome]] = {
+    "absences.answer_call_in": only("substitute", ok=422),  # the substitute's own call-in
+    "absences.cancel_absence": only("member", "chair", ok=REDIRECT),  # own absence
+    "absences.register_absence": only("member", "chair"),  # members of the meeting's council
+    "absences.show_call_in": only("substitute"),
+    "agendas.download_attachment": only(*READERS),  # the closed item's file (3.0)
+    "agendas.show_agenda": only(*READERS),
+    "agendas.show_agenda_version": only(*READERS),
+    "auth.finish_sign_in": everyone(404),  # an unknown provider
+    "auth.start_sign_in": everyone(404),
+    "leave.cancel_leave": only("member", ok=REDIRECT),
+    "leave.sign_request": only("member", "chair", ok=REDIRECT),  # members of its council
+    "minutes.show_minutes": only(*PAST_READERS),
+    "minutes.show_minutes_version": only(*PAST_READERS),
+    "notifications.mark_notice_read": only("member", ok=REDIRECT),
+    "notifications.open_notice": only("member", ok=REDIRECT),
+    "proposals.download_own_attachment": only("member"),
+    "proposals.edit_proposal": only("member"),
+    "proposals.move_proposal": only("member", ok=422),  # to which meeting?
+    "proposals.show_proposal": only("member"),
+    "proposals.submit_proposal": only("member", ok=REDIRECT),
+    "proposals.withdraw_proposal": only("member"),
+    "publication.member_agenda_pdf": only(*READERS),
+    "publication.member_minutes_pdf": only(*PAST_READERS),
+}
+
+
+# Public documents that are the same for everyone and slow to make (PDFs): asked as a sample
+# of the roles (one without a sign-in, one of another council, one who may read everything).
+SAME_FOR_EVERYONE = {"publication.agenda_pdf", "publication.minutes_pdf"}
+SAMPLE_ROLES = ("anonymous", "other_member", "substitute", "staff")
+
+
+def expected(app: Flask, endpoint: str) -> dict[str, Outcome]:
+    if endpoint in BY_ENDPOINT:
+        return BY_ENDPOINT[endpoint]
+    rule = declared_rule(app.view_functions[endpoint])
+    assert rule is not None, endpoint
+    return BY_RULE[rule.name]
+
+
+# --- the harness ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def world(schema: str) -> Iterator[tuple[Flask, Scene, dict[str, FlaskClient]]]:
+    """One scene per backend for the whole module. The tests only read (opening a notice marks
+    it read), are refused, or touch what no later test looks at; the one that posts forms as
+    the allowed roles comes last."""
+    with portal_app(schema) as app:
+        scene = build_scene()
+        yield app, scene, clients(app, scene)
+
+
+def routes(app: Flask, *rule_names: str) -> list[Rule]:
+    found = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        declared = declared_rule(app.view_functions[rule.endpoint])
+        if not rule_names or (declared is not None and declared.name in rule_names):
+            found.append(rule)
+    return sorted(found, key=lambda rule: rule.endpoint)
+
+
+def reads(rule: Rule) -> bool:
+    return "GET" in (rule.methods or ())
+
+
+def describe(answer: Answer, wanted: Outcome) -> str:
+    return f"{answer.method} {answer.url} as {answer.role}: {answer.status} (expected {wanted})"
+
+
+def check_gets(world: Any, rules: list[Rule]) -> list[str]:
+    """GET every readable route as every role; the wrong answers, leaks and 500s, listed."""
+    app, scene, by_role = world
+    wrong = []
+    asked = 0
+    for rule in rules:
+        if not reads(rule):
+            continue
+        url = url_of(app, scene, rule)
+        for role, wanted in expected(app, rule.endpoint).items():
+            if rule.endpoint in SAME_FOR_EVERYONE and role not in SAMPLE_ROLES:
+                continue
+            answer = ask(by_role[role], role, "GET", url)
+            asked += 1
+            if answer.status >= 500 or not matches(answer, wanted):
+                wrong.append(describe(answer, wanted))
+            if found := leaks(answer):
+                wrong.append(f"GET {url} as {role} leaks {found}")
+    assert asked >= len(ROLES), "nothing was asked"
+    return wrong
+
+
+# --- the tests ------------------------------------------------------------------------------
+
+
+def test_every_route_is_in_the_matrix(world):  # noqa: ANN001
+    """A new route must be added here: its rule, its arguments from the scene, its answers."""
+    app, scene, _ = world
+    found: dict[str, set[str]] = {}
+    for rule in routes(app):
+        url_for_rule(app, rule, values_for(scene, rule.endpoint))  # every argument known
+        declared = declared_rule(app.view_functions[rule.endpoint])
+        found.setdefault(declared.name, set()).add(rule.endpoint)
+        assert set(expected(app, rule.endpoint)) == set(ROLES), rule.endpoint
+    assert found == DECLARED
+    assert set(DECLARED) == set(BY_RULE)
+    stale = (set(ARGUMENTS) | set(BY_ENDPOINT) | set(QUERIES)) - set(app.view_functions)
+    assert stale == set()
+
+
+def test_public_pages_answer_everyone(world):  # noqa: ANN001
+    assert check_gets(world, routes(world[0], "public", "council_public", "demo")) == []
+
+
+def test_secretariat_pages_only_for_their_own_council(world):  # noqa: ANN001
+    assert check_gets(world, routes(world[0], "council_staff")) == []
+
+
+def test_rule_3_2_and_3_6_proposal_and_agenda_pages_for_staff_and_chair(world):  # noqa: ANN001
+    assert check_gets(world, routes(world[0], "council_proposals", "council_agenda")) == []
+
+
+def is_material(rule: Rule) -> bool:
+    """A meeting's agenda, minutes or their files: rule 3.0's test below asks these."""
+    return rule.endpoint.startswith(("agendas.", "minutes.", "publication."))
+
+
+def test_personal_pages_show_only_ones_own_objects(world):  # noqa: ANN001
+    personal = [rule for rule in routes(world[0], "signed_in") if not is_material(rule)]
+    assert check_gets(world, personal) == []
+
+
+def test_rule_3_0_closed_material_only_for_its_readers(world):  # noqa: ANN001
+    """The full agenda, minutes, PDFs and the closed item's file: members, staff, the chair
+    and the substitute called in and attending (until the minutes); nobody else."""
+    app, _, _ = world
+    readers = [rule for rule in routes(app, "signed_in", "council_reader") if is_material(rule)]
+    assert len(readers) >= 6
+    assert check_gets(world, readers) == []
+
+
+def test_rule_3_0_closed_items_file_is_not_public(world):  # noqa: ANN001
+    app, scene, by_role = world
+    url = (
+        f"/kkr/{scene.council.slug}/moeder/{scene.ids['meeting_id']}"
+        f"/bilag/{scene.ids['closed_attachment_id']}"
+    )
+    for role in ROLES:
+        assert ask(by_role[role], role, "GET", url).status == 404, role
+
+
+def test_a_calendar_address_that_is_not_issued_shows_nothing(world):  # noqa: ANN001
+    """The private calendar is the one public route with a person's data: only its token."""
+    _, scene, by_role = world
+    token = scene.ids["token"]
+    for made_up in ("x" * len(token), token[:-1], token.upper(), "%00"):
+        assert by_role["anonymous"].get(f"/kalender/{made_up}.ics").status_code == 404, made_up
+    assert by_role["anonymous"].get(f"/kalender/{token}.ics").status_code == 200
+
+
+def test_anonymous_htmx_requests_are_sent_to_sign_in(world):  # noqa: ANN001
+    """Under htmx the refusal is a client redirect (204 + HX-Redirect), never a fragment."""
+    app, scene, by_role = world
+    wrong = []
+    for rule in routes(app):
+        if reads(rule) and expected(app, rule.endpoint)["anonymous"] == SIGN_IN:
+            url = url_of(app, scene, rule)
+            response = by_role["anonymous"].get(url, headers={"HX-Request": "true"})
+            target = response.headers.get("HX-Redirect", "")
+            if response.status_code != 204 or not target.startswith("/log-ind") or response.data:
+                wrong.append(f"GET {url} (htmx): {response.status_code} {target!r}")
+    assert wrong == []
+
+
+def test_secret_words_reach_their_readers(world):  # noqa: ANN001
+    """The leak check above is worth something: the words are there for those who may read."""
+    _, scene, by_role = world
+    ids = scene.ids
+    seen = {
+        ("member", f"/moeder/{ids['meeting_id']}/dagsorden"): CLOSED_NOW,
+        ("substitute", f"/moeder/{ids['meeting_id']}/dagsorden"): CLOSED_NOW,
+        ("chair", f"/moeder/{ids['past_meeting_id']}/referat"): CLOSED_PAST,
+        ("staff", f"/kkr/sjaelland/admin/forslag/{ids['proposal_id']}"): PROPOSAL_WORD,
+        ("member", f"/forslag/{ids['proposal_id']}"): PROPOSAL_WORD,
+        ("member", "/beskeder"): NOTICE_WORD,
+        ("chair", "/anmodninger"): REQUEST_WORD,
+        ("staff", "/kkr/sjaelland/admin/anmodninger"): REQUEST_WORD,
+    }
+    for (role, url), word in seen.items():
+        answer = ask(by_role[role], role, "GET", url)
+        assert answer.status == 200, (role, url)
+        assert word in answer.body, (role, url, word)
+
+
+def posts(rule: Rule) -> bool:
+    return "POST" in (rule.methods or ())
+
+
+def refused_roles(app: Flask, rule: Rule) -> list[tuple[str, Outcome]]:
+    return [
+        (role, wanted)
+        for role, wanted in expected(app, rule.endpoint).items()
+        if wanted in (SIGN_IN, DENIED, 403, 404)
+    ]
+
+
+def test_refused_posts_change_nothing(world):  # noqa: ANN001
+    """Every route that takes a POST, posted by every role it refuses: refused (sign-in,
+    403 or 404), and no row of any table is added, removed or changed."""
+    app, scene, by_role = world
+    before = database_state()
+    wrong = []
+    asked = 0
+    for rule in routes(app):
+        if not posts(rule):
+            continue
+        url = url_of(app, scene, rule)
+        for role, wanted in refused_roles(app, rule):
+            answer = ask(by_role[role], role, "POST", url)
+            asked += 1
+            if not matches(answer, wanted):
+                wrong.append(describe(answer, wanted))
+    assert wrong == []
+    assert asked > 150
+    assert changed_tables(before, database_state()) == []
+
+
+def allowed_roles(app: Flask, endpoint: str) -> list[str]:
+    return [
+        role
+        for role, wanted in expected(app, endpoint).items()
+        if wanted not in (SIGN_IN, DENIED, 403, 404)
+    ]
+
+
+def test_another_councils_ids_under_ones_own_council_are_not_found(world):  # noqa: ANN001
+    """Every route asked with the ids of the other council's meetings, items, files, people,
+    elections and bodies (under one's own council's address), by each role the route lets in
+    (staff, the chair, a member, the public): 404, never data, nothing changed."""
+    app, scene, by_role = world
+    before = database_state()
+    wrong = []
+    asked = 0
+    for rule in routes(app):
+        foreign = set(rule.arguments) & set(scene.other_ids)
+        if not foreign:
+            continue
+        values = values_for(scene, rule.endpoint)
+        values.update({name: scene.other_ids[name] for name in foreign})
+        url = url_for_rule(app, rule, values)
+        for role in allowed_roles(app, rule.endpoint):
+            for method in ("GET", "POST"):
+                if method in (rule.methods or ()):
+                    answer = ask(by_role[role], role, method, url)
+                    asked += 1
+                    if answer.status != 404:
+                        wrong.append(f"{describe(answer, 404)} (other council's {sorted(foreign)})")
+    assert wrong == []
+    assert asked > 100
+    assert changed_tables(before, database_state()) == []
+
+
+def test_marking_all_read_marks_only_ones_own_notices(world):  # noqa: ANN001
+    app, scene, by_role = world
+    notice = db.session.get(Notice, scene.ids["notice_id"])
+    notice.read_at = None  # the member opened it in an earlier test
+    db.session.commit()
+    for role in SIGNED_IN_ROLES:
+        if role != "member":
+            assert ask(by_role[role], role, "POST", "/beskeder/laest").status == 303, role
+    assert db.session.get(Notice, scene.ids["notice_id"]).read_at is None
+
+
+def passed_gate(answer: Answer, wanted: Outcome) -> bool:
+    """The view ran: what it answers an empty form (a redirect, the form again, a bad
+    request), not a refusal, a sign-in or a 500."""
+    if wanted != OK:
+        return matches(answer, wanted)
+    return answer.status in (200, 204, 400, 422) or matches(answer, REDIRECT)
+
+
+def mismatches(scene: Scene, rule: Rule, values: dict[str, Any]) -> list[dict[str, Any]]:
+    """Arguments replaced by an object of the same council that belongs to another parent (a
+    file or item of another meeting, a result of another election ...) or is not there for
+    the secretariat (the member's draft proposal)."""
+    ids = scene.ids
+    names = set(rule.arguments)
+    swaps: list[dict[str, Any]] = []
+    past = values.get("meeting_id") == ids["past_meeting_id"]
+    if "attachment_id" in names:
+        if "proposal_id" in names:
+            swaps.append({"attachment_id": ids["closed_attachment_id"]})
+        else:
+            key = "attachment_id" if past else "past_closed_attachment_id"
+            swaps.append({"attachment_id": ids[key]})
+    if "item_id" in names and "meeting_id" in names:
+        swaps.append({"item_id": ids["item_id" if past else "past_item_id"]})
+    if "election_id" in names and names - {"council_slug", "election_id"}:
+        swaps.append({"election_id": ids["second_election_id"]})
+    if "round_id" in names and "appointment_id" in names:
+        swaps.append({"round_id": ids["second_round_id"]})
+    if "proposal_id" in names and "council_slug" in names:  # drafts are not received
+        swaps.append(
+            {
+                "proposal_id": ids["draft_proposal_id"],
+                "attachment_id": ids["draft_attachment_id"],
+            }
+        )
+    return swaps
+
+
+def test_objects_of_another_meeting_or_election_are_not_found(world):  # noqa: ANN001
+    """A file, item, result, office or appointment asked for under a parent it does not
+    belong to (of the same council), or the member's draft proposal asked by the secretariat
+    and the chair, by a role that may see the parent: 404, nothing changed."""
+    app, scene, by_role = world
+    before = database_state()
+    wrong = []
+    asked = 0
+    for rule in routes(app):
+        values = values_for(scene, rule.endpoint)
+        allowed = allowed_roles(app, rule.endpoint)
+        for swap in mismatches(scene, rule, values):
+            url = url_for_rule(app, rule, {**values, **swap})
+            for role, method in product(allowed, ("GET", "POST")):
+                if method in (rule.methods or ()):
+                    answer = ask(by_role[role], role, method, url)
+                    asked += 1
+                    if answer.status != 404:
+                        wrong.append(f"{describe(answer, 404)} ({sorted(swap)} mismatched)")
+    assert wrong == []
+    assert asked > 15
+    assert changed_tables(before, database_state()) == []
+
+
+def test_allowed_posts_pass_the_gate(world):  # noqa: ANN001
+    """Last, because it changes the scene: an empty form from each role a POST-only route lets
+    in reaches the view (a 303, 422 or 400 of the form, never 403 or a 500)."""
+    app, scene, _ = world
+    wrong = []
+    for rule in routes(app):
+        if reads(rule):
+            continue
+        url = url_of(app, scene, rule)
+        allowed = [
+            (role, wanted)
+            for role, wanted in expected(app, rule.endpoint).items()
+            if wanted not in (SIGN_IN, DENIED, 403, 404)
+        ]
+        for role, wanted in allowed[:1]:  # the first only: the form may have changed things
+            client = app.test_client()
+            if role != "anonymous":
+                sign_in(client, scene.people[role])
+            answer = ask(client, role, "POST", url)
+            if not passed_gate(answer, wanted):
+                wrong.append(describe(answer, wanted))
+    assert wrong == []
