@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, g
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from portal import htmx
+from portal.extensions import db, login_manager
 
 MESSAGES = {
     400: (_l("Forespørgslen kunne ikke behandles"), _l("Prøv igen fra forrige side.")),
@@ -47,4 +49,14 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):  # noqa: ANN202
         app.logger.exception("unhandled error", exc_info=error)
-        return render_error(InternalServerError.code)
+        try:
+            return render_error(InternalServerError.code)
+        except SQLAlchemyError:
+            # The database is away (likely the cause of the error, too), so who is signed in
+            # cannot be looked up: the page is shown as to a visitor, not left to the server.
+            try:
+                db.session.rollback()
+            except SQLAlchemyError:
+                pass
+            g._login_user = login_manager.anonymous_user()
+            return render_error(InternalServerError.code)

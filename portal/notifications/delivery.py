@@ -30,6 +30,7 @@ from email.message import EmailMessage
 
 from flask import current_app
 from sqlalchemy import and_, case, or_, select, update
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
@@ -296,6 +297,14 @@ def deliver_batch(
     return report
 
 
+def _let_go_of_the_session() -> None:
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        pass  # the connection is gone; the pool replaces it
+    db.session.remove()
+
+
 def run_worker(
     *,
     loop: bool = False,
@@ -311,14 +320,23 @@ def run_worker(
     stop = stop or threading.Event()
     total = DeliveryReport()
     while not stop.is_set():
-        # Drain what is due now; a short batch means the queue is empty for the moment.
-        while not stop.is_set():
-            report = deliver_batch(worker, limit)
-            total += report
-            if report.claimed and on_batch is not None:
-                on_batch(report)
-            if report.claimed < limit or report.transport_down:
-                break  # empty, or the server is down: wait rather than hammer it
+        try:
+            # Drain what is due now; a short batch means the queue is empty for the moment.
+            while not stop.is_set():
+                report = deliver_batch(worker, limit)
+                total += report
+                if report.claimed and on_batch is not None:
+                    on_batch(report)
+                if report.claimed < limit or report.transport_down:
+                    break  # empty, or the server is down: wait rather than hammer it
+        except OperationalError as error:
+            if not loop:
+                raise
+            # The database is away (restarting, say). Nothing is lost: claims and outcomes are
+            # committed as they happen, and a claim left behind lapses with its lease. The
+            # looping worker stays, and tries again next round.
+            log.warning("database unavailable, trying again in %s s: %s", interval, error)
+            _let_go_of_the_session()
         # Idle holds no connection: every batch ends with a commit, which returns it.
         if not loop:
             break

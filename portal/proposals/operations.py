@@ -391,7 +391,15 @@ def submit_proposal(proposal: Proposal, *, by: Person, now: datetime) -> bool:
     proposal.status = ProposalStatus.SUBMITTED
     proposal.submitted_at = now
     proposal.updated_at = now
-    flush_or_changed()
+    try:
+        flush_or_changed()
+    except ProposalChanged:
+        # Raced by the other request of a double click, which submitted it first (the version
+        # check stopped this one): the same answer as when this one arrives after it.
+        current = db.session.get(Proposal, proposal.id)
+        if current is not None and current.status is ProposalStatus.SUBMITTED:
+            return False
+        raise
     audit.record(
         "proposal_submitted",
         proposal,
