@@ -75,6 +75,15 @@ def list_members(council: Council):  # noqa: ANN201
     return caching.cacheable_by_body(current_app.make_response(page))
 
 
+@bp.get("/tilgaengelighed")
+@allow(PUBLIC)
+def accessibility_statement():  # noqa: ANN201
+    page = render_template(
+        "public/accessibility.html", contact=current_app.config["PORTAL_CONTACT_EMAIL"]
+    )
+    return caching.cacheable_by_body(current_app.make_response(page))
+
+
 def _same_origin() -> bool:
     """The post comes from a page of this portal (the browser's Origin, else its Referer):
     the host the request was sent to, or the portal's configured address (behind a proxy)."""

@@ -1,0 +1,224 @@
+"""Keyboard-only journeys (WCAG 2.1.1): Tab to move, Enter and Space to act, no mouse click.
+
+A member registers absence for the next meeting from 'Mit overblik' and takes it back; the
+secretariat finds its agenda and moves an item with the »Flyt ned« / »Flyt op« buttons; anyone
+reaches the accessibility statement from the footer. axe-core on every page on the way.
+
+The live server is shared by the whole browser session: the member is the second-last mayor
+(whom no other test signs in as) and ends without a standing absence, the substitute not
+called; the agenda belongs to a meeting of this test's own, cancelled afterwards.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+import pytest
+from sqlalchemy import select
+
+from portal.absences.models import Absence
+from portal.agendas.models import AgendaItem
+from portal.councils.models import Council, CouncilOffice, Membership, MembershipKind
+from portal.extensions import db
+from portal.meetings.models import Meeting, MeetingKind
+from portal.rules.calendar import COPENHAGEN, local_date
+from portal.types import utcnow
+from tests.browser import expect
+from tests.browser.axe import assert_accessible
+from tests.browser.live import DemoPeople, LiveServer
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator, Page
+
+ITEMS = ["Punkt A om trafik", "Punkt B om sundhed", "Punkt C om uddannelse"]
+
+
+def tab_to(page: Page, target: Locator, limit: int = 150) -> None:
+    """Press Tab until `target` has the focus (fails after `limit` presses)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"{target} not reached with {limit} presses of Tab on {page.url}")
+
+
+def sign_in_by_keyboard(page: Page, section: str, name: str) -> None:
+    page.goto("/demo/log-ind")
+    assert_accessible(page)
+    region = page.get_by_role("region", name=section, exact=True)
+    tab_to(page, region.get_by_role("button", name=name, exact=True))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/overblik")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mit overblik")
+    assert_accessible(page)
+
+
+def second_last_mayor(live_server: LiveServer) -> str:
+    with live_server.app.app_context():
+        names = db.session.scalars(
+            select(Membership)
+            .where(
+                Membership.kind == MembershipKind.MAYOR,
+                Membership.office == CouncilOffice.MEMBER,
+            )
+            .order_by(Membership.id.desc())
+        ).all()
+        name = names[1].person.name
+        db.session.remove()
+    return name
+
+
+def standing_absences(live_server: LiveServer, name: str) -> int:
+    with live_server.app.app_context():
+        absences = db.session.scalars(select(Absence).where(Absence.cancelled_at.is_(None))).all()
+        count = sum(1 for absence in absences if absence.membership.person.name == name)
+        db.session.remove()
+    return count
+
+
+def test_a_member_registers_and_takes_back_an_absence_by_keyboard(
+    page: Page, live_server: LiveServer
+):
+    member = second_last_mayor(live_server)
+    sign_in_by_keyboard(page, "Medlemmer", member)
+
+    tab_to(page, page.get_by_role("link", name=re.compile(r"^Meld afbud")).first)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/moeder/\d+/afbud$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Meld afbud")
+    assert_accessible(page)
+
+    # Space unticks the call-in: the substitute is left alone (no notice in anyone's inbox).
+    call = page.get_by_label(re.compile(r"^Indkald min personlige stedfortræder"))
+    expect(call).to_be_checked()
+    tab_to(page, call)
+    page.keyboard.press("Space")
+    expect(call).not_to_be_checked()
+    tab_to(page, page.get_by_role("button", name="Meld afbud", exact=True))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/overblik")
+    expect(page.get_by_role("status")).to_contain_text("er registreret")
+    expect(page.get_by_text("Du har meldt afbud.")).to_be_visible()
+    assert standing_absences(live_server, member) == 1
+    assert_accessible(page)
+
+    tab_to(page, page.get_by_role("button", name=re.compile(r"^Fortryd afbud")).first)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("link", name=re.compile(r"^Meld afbud")).first).to_be_visible()
+    expect(page.get_by_text("Du har meldt afbud.")).to_have_count(0)
+    assert standing_absences(live_server, member) == 0
+    assert_accessible(page)
+
+
+@pytest.fixture
+def meeting_id(live_server: LiveServer) -> Iterator[int]:
+    """A meeting of this test's own with three items, cancelled afterwards so that no other
+    test's list of upcoming meetings counts it."""
+    with live_server.app.app_context():
+        council = db.session.scalars(select(Council).where(Council.slug == "sjaelland")).one()
+        second = db.session.scalars(
+            select(Meeting.starts_at)
+            .where(Meeting.council_id == council.id, Meeting.starts_at > utcnow())
+            .order_by(Meeting.starts_at)
+        ).all()[1]
+        meeting = Meeting(
+            council=council,
+            kind=MeetingKind.ORDINARY,
+            starts_at=datetime.combine(
+                local_date(second) + timedelta(days=2), time(15, 0), tzinfo=COPENHAGEN
+            ),
+            location="Lejre Rådhus",
+        )
+        db.session.add(meeting)
+        db.session.flush()
+        now = utcnow()
+        for position, title in enumerate(ITEMS, start=1):
+            db.session.add(
+                AgendaItem(
+                    council_id=council.id,
+                    meeting_id=meeting.id,
+                    position=position,
+                    title=title,
+                    presentation="Sekretariatet orienterer.",
+                    recommendation="Det indstilles, at orienteringen tages til efterretning.",
+                    closed=False,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        db.session.commit()
+        created = meeting.id
+        db.session.remove()
+    yield created
+    with live_server.app.app_context():
+        db.session.get(Meeting, created).cancelled_at = utcnow()
+        db.session.commit()
+        db.session.remove()
+
+
+def titles_in_order(live_server: LiveServer, meeting_id: int) -> list[str]:
+    with live_server.app.app_context():
+        titles = list(
+            db.session.scalars(
+                select(AgendaItem.title)
+                .where(AgendaItem.meeting_id == meeting_id, AgendaItem.removed_at.is_(None))
+                .order_by(AgendaItem.position)
+            )
+        )
+        db.session.remove()
+    return titles
+
+
+def test_staff_move_an_agenda_item_by_keyboard(
+    page: Page, live_server: LiveServer, demo_people: DemoPeople, meeting_id: int
+):
+    sign_in_by_keyboard(page, "Sekretariatet", demo_people.staff)
+    tab_to(page, page.get_by_role("link", name="Administration"))
+    page.keyboard.press("Enter")
+    admin = page.get_by_role("navigation", name="Administration")
+    tab_to(page, admin.get_by_role("link", name="Dagsordener"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("dagsordener")
+    assert_accessible(page)
+    tab_to(page, page.locator(f'a[href$="/moeder/{meeting_id}/dagsorden"]'))
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"/moeder/{meeting_id}/dagsorden$"))
+    assert_accessible(page)
+
+    first, second, third = ITEMS
+    # Enter on »Flyt ned« twice: the list is re-rendered in place, the focus stays with the
+    # moved item's button, so the second Enter moves it on.
+    tab_to(page, page.get_by_role("button", name=f"Flyt ned punkt 1, {first}"))
+    page.keyboard.press("Enter")
+    status = page.locator("#agenda-status")
+    expect(status).to_contain_text(f"»{first}« er nu punkt 2 af 3.")
+    expect(page.get_by_role("button", name=f"Flyt ned punkt 2, {first}")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(status).to_contain_text(f"»{first}« er nu punkt 3 af 3.")
+    # At the bottom only »Flyt op« is left, and it has the focus: Space moves it back up.
+    moved_up = page.get_by_role("button", name=f"Flyt op punkt 3, {first}")
+    expect(moved_up).to_be_focused()
+    page.keyboard.press("Space")
+    expect(status).to_contain_text(f"»{first}« er nu punkt 2 af 3.")
+    assert titles_in_order(live_server, meeting_id) == [second, first, third]
+    assert_accessible(page)
+
+
+def test_the_accessibility_statement_is_reached_from_the_footer(page: Page):
+    page.goto("/kkr/sjaelland/")
+    tab_to(
+        page, page.get_by_role("contentinfo").get_by_role("link", name="Tilgængelighedserklæring")
+    )
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/tilgaengelighed")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tilgængelighedserklæring")
+    main = page.get_by_role("main")
+    expect(main).to_contain_text("WCAG 2.1")
+    expect(main).to_contain_text("Digitaliseringsstyrelsen")
+    expect(main.get_by_role("link", name=re.compile(r"@"))).to_have_attribute(
+        "href", re.compile(r"^mailto:")
+    )
+    assert_accessible(page)
