@@ -629,18 +629,46 @@ def presentation_of(proposal: Proposal) -> str:
     )
 
 
+def meeting_for_placing(proposal: Proposal, now: datetime) -> Meeting:
+    """The meeting whose agenda a timely proposal goes on: its own, or, when that meeting was
+    cancelled after the proposal came in, the next ordinary meeting that has not begun (our
+    reading of rule 3.2: a timely proposal must end up on an agenda)."""
+    meeting = proposal.meeting
+    if meeting.cancelled_at is None:
+        return meeting
+    replacement = db.session.scalar(
+        select(Meeting)
+        .where(
+            Meeting.council_id == proposal.council_id,
+            Meeting.kind == MeetingKind.ORDINARY,
+            Meeting.cancelled_at.is_(None),
+            Meeting.starts_at > now,
+        )
+        .order_by(Meeting.starts_at)
+        .limit(1)
+    )
+    if replacement is None:
+        raise Refused(
+            "",
+            _(
+                "Mødet er aflyst, og der er intet kommende ordinært møde at sætte forslaget på. "
+                "Planlæg det næste møde først."
+            ),
+        )
+    return replacement
+
+
 def place_on_agenda(
     proposal: Proposal, *, version: int | None, by: Person, now: datetime
 ) -> AgendaItem:
-    """Rule 3.2: the chair puts the proposal on the agenda of its meeting, as the last item
-    for now (the order is the chair's, rule 3.6); the proposer and the files come along."""
+    """Rule 3.2: the chair puts the proposal on the agenda of its meeting (or of the next one,
+    if its meeting was cancelled), as the last item for now (the order is the chair's, rule
+    3.6); the proposer and the files come along."""
     if proposal.status is ProposalStatus.PLACED and proposal.agenda_item is not None:
         return proposal.agenda_item  # a double click: placed once
     check_version(proposal, version)
     check_awaiting_decision(proposal)
-    meeting = proposal.meeting
-    if meeting.cancelled_at is not None:
-        raise Refused("", _("Mødet er aflyst. Forslaget kan ikke sættes på dets dagsorden."))
+    meeting = meeting_for_placing(proposal, now)
     last = db.session.scalar(
         select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)
     )
@@ -659,6 +687,7 @@ def place_on_agenda(
     before = audit.snapshot(proposal)
     with db.session.no_autoflush:  # one write, in flush_or_changed, where a race is caught
         db.session.add(item)
+        proposal.meeting = meeting
         proposal.status = ProposalStatus.PLACED
         proposal.agenda_item = item
         proposal.handled_at, proposal.handled_by_id = now, by.id

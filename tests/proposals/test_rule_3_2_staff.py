@@ -236,3 +236,32 @@ def test_rule_3_2_the_triage_list_costs_the_same_queries_for_one_or_many_proposa
         page = client.get(url).get_data(as_text=True)
     assert page.count("/bilag/") == 3
     assert three.count == one.count
+
+
+def test_rule_3_2_a_timely_proposal_for_a_cancelled_meeting_goes_on_the_next_agenda(
+    scene: Scene,
+):
+    proposal = submitted(scene.member, scene.meeting)
+    scene.meeting.cancelled_at = utcnow()
+    db.session.flush()
+    item = operations.place_on_agenda(
+        proposal, version=proposal.version, by=scene.staff, now=utcnow()
+    )
+    # Rule 3.2: a timely proposal ends up on an agenda; the next ordinary meeting's here.
+    assert item.meeting_id == scene.later.id and proposal.meeting_id == scene.later.id
+    (decided,) = notices(NoticeKind.PROPOSAL_DECIDED)
+    assert "sat på dagsordenen" in decided.body
+
+
+def test_rule_3_2_no_coming_meeting_to_place_a_cancelled_meetings_proposal_on(scene: Scene):
+    proposal = submitted(scene.member, scene.meeting)
+    for meeting in (scene.meeting, scene.later):
+        meeting.cancelled_at = utcnow()
+    db.session.flush()
+    try:
+        operations.place_on_agenda(proposal, version=proposal.version, by=scene.staff, now=utcnow())
+    except operations.Refused as refused:
+        assert "Planlæg det næste møde først" in refused.message
+    else:
+        raise AssertionError("placed on a cancelled meeting")
+    assert count(AgendaItem) == 0 and proposal.status is ProposalStatus.SUBMITTED
