@@ -21,13 +21,12 @@ from jinja2_fragments.flask import render_block
 from portal import htmx, policy
 from portal.absences.queries import meeting_attendance
 from portal.agendas import minutes as operations
-from portal.agendas import queries
 from portal.agendas.forms import ConfirmForm
 from portal.agendas.minutes_forms import ItemMinutesForm
 from portal.agendas.models import ItemMinutes, PublicationKind
+from portal.agendas.views import load_readable_meeting, reader_versions
 from portal.councils.models import Council, Person
 from portal.councils.queries import in_council
-from portal.extensions import db
 from portal.meetings.models import Meeting
 from portal.policy import COUNCIL_STAFF, SIGNED_IN, allow
 from portal.refusal import Refused
@@ -229,21 +228,8 @@ def publish_minutes(council: Council, meeting_id: int):  # noqa: ANN201
 # --- readers: members and staff ------------------------------------------------------------
 
 
-def load_readable_meeting(meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or not policy.can_read_material(current_user, meeting):
-        abort(404)
-    return meeting
-
-
 def reader_context(meeting: Meeting, version: int | None = None) -> dict[str, Any]:
-    versions = queries.publications(meeting, PublicationKind.MINUTES)
-    current = next((p for p in versions if p.current), None)
-    shown = current
-    if version is not None:
-        shown = next((p for p in versions if p.version == version), None)
-        if shown is None:
-            abort(404)
+    versions, current, shown = reader_versions(meeting, PublicationKind.MINUTES, version)
     return {
         "meeting": meeting,
         "publication": shown,

@@ -26,13 +26,12 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
-from werkzeug.routing import BuildError
 
 from portal import htmx, policy
 from portal.agendas import operations, queries
 from portal.agendas.changes import change_lines, public_change_lines
 from portal.agendas.forms import ConfirmForm, ItemForm, PublishForm
-from portal.agendas.models import AgendaItem
+from portal.agendas.models import AgendaItem, Publication, PublicationKind
 from portal.agendas.snapshot import build_content
 from portal.attachments import storage
 from portal.attachments.models import Attachment
@@ -405,26 +404,30 @@ def load_readable_meeting(meeting_id: int) -> Meeting:
     return meeting
 
 
-def member_pdf_url(meeting: Meeting) -> str | None:
+def member_pdf_url(meeting: Meeting) -> str:
     """The full agenda as PDF, closed items included (the publication area builds it)."""
-    try:
-        return url_for(
-            "publication.member_agenda_pdf",
-            council_slug=meeting.council.slug,
-            meeting_id=meeting.id,
-        )
-    except BuildError:
-        return None
+    return url_for(
+        "publication.member_agenda_pdf", council_slug=meeting.council.slug, meeting_id=meeting.id
+    )
+
+
+def reader_versions(
+    meeting: Meeting, kind: PublicationKind, version: int | None
+) -> tuple[list[Publication], Publication | None, Publication | None]:
+    """Every published version (newest first), the current one, and the one to show: the
+    current one, or `version` when asked (404 when there is no such version)."""
+    versions = queries.publications(meeting, kind)
+    current = next((p for p in versions if p.current), None)
+    if version is None:
+        return versions, current, current
+    shown = next((p for p in versions if p.version == version), None)
+    if shown is None:
+        abort(404)
+    return versions, current, shown
 
 
 def reader_context(meeting: Meeting, version: int | None = None) -> dict[str, Any]:
-    versions = queries.publications(meeting)
-    current = next((p for p in versions if p.current), None)
-    shown = current
-    if version is not None:
-        shown = next((p for p in versions if p.version == version), None)
-        if shown is None:
-            abort(404)
+    versions, current, shown = reader_versions(meeting, PublicationKind.AGENDA, version)
     content = shown.content if shown else None
     is_draft = shown is None and meeting.agenda_shared_at is not None
     if is_draft:
