@@ -1,4 +1,4 @@
-"""View helpers every area uses: load a council's record, and the form flow."""
+"""View helpers every area uses: the signed-in person, load a council's record, the form flow."""
 
 from __future__ import annotations
 
@@ -6,12 +6,18 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import abort, flash, redirect
+from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from portal import htmx
 from portal.councils import queries
-from portal.councils.models import Council
+from portal.councils.models import Council, Person
 from portal.refusal import Refused
+
+
+def me() -> Person:
+    """The signed-in person itself (not the proxy), for operations that store it."""
+    return current_user._get_current_object()  # type: ignore[attr-defined]
 
 
 def load(model: type, council: Council, object_id: int | None) -> Any:

@@ -29,14 +29,9 @@ from portal.forms import NO_CHOICE
 from portal.policy import COUNCIL_STAFF, SIGNED_IN, allow, today
 from portal.refusal import Refused
 from portal.types import utcnow
-from portal.views import form_page, load
+from portal.views import form_page, load, me
 
 bp = Blueprint("leave", __name__)
-
-
-def me() -> Any:
-    """The signed-in person itself (not the proxy), for operations that store it."""
-    return current_user._get_current_object()  # type: ignore[attr-defined]
 
 
 def post_action(act: Callable[[], Any], success: str, next_url: str):  # noqa: ANN201

@@ -16,14 +16,13 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from jinja2_fragments.flask import render_block
 
 from portal import htmx
 from portal.absences import operations, queries
 from portal.absences.forms import AbsenceForm, CallInAnswerForm, ConfirmForm, StaffAbsenceForm
 from portal.absences.models import Absence, CallInAnswer, SubstituteCallIn
-from portal.councils.models import Council, Membership, Person
+from portal.councils.models import Council, Membership
 from portal.councils.queries import in_council
 from portal.extensions import db
 from portal.meetings.models import Meeting
@@ -31,17 +30,12 @@ from portal.policy import COUNCIL_STAFF, SIGNED_IN, allow
 from portal.refusal import Refused
 from portal.rules.calendar import absence_deadline
 from portal.types import utcnow
-from portal.views import form_page
+from portal.views import form_page, me
 
 bp = Blueprint("absences", __name__)
 
 # The secretariat's list of meetings reaches this far back (late absences, the minutes).
 MEETINGS_LISTED_SINCE = timedelta(days=365)
-
-
-def me() -> Person:
-    """The signed-in person itself (not the proxy), for operations that store it."""
-    return current_user._get_current_object()  # type: ignore[attr-defined]
 
 
 def has_begun(meeting: Meeting, now: datetime) -> bool:

@@ -25,21 +25,17 @@ from portal.agendas.forms import ConfirmForm
 from portal.agendas.minutes_forms import ItemMinutesForm
 from portal.agendas.models import ItemMinutes, PublicationKind
 from portal.agendas.views import load_readable_meeting, reader_versions
-from portal.councils.models import Council, Person
+from portal.councils.models import Council
 from portal.councils.queries import in_council
 from portal.meetings.models import Meeting
 from portal.policy import COUNCIL_STAFF, SIGNED_IN, allow
 from portal.refusal import Refused
 from portal.types import utcnow
+from portal.views import me
 
 bp = Blueprint("minutes", __name__)
 
 EDITOR = "minutes/editor.html"
-
-
-def me() -> Person:
-    """The signed-in person itself (not the proxy), for operations that store it."""
-    return current_user._get_current_object()  # type: ignore[attr-defined]
 
 
 def load_meeting(council: Council, meeting_id: int) -> Meeting:

@@ -35,14 +35,14 @@ from portal.agendas.models import AgendaItem, Publication, PublicationKind
 from portal.agendas.snapshot import build_content
 from portal.attachments import storage
 from portal.attachments.models import Attachment
-from portal.councils.models import Council, Person
+from portal.councils.models import Council
 from portal.councils.queries import in_council
 from portal.extensions import db
 from portal.meetings.models import Meeting
 from portal.policy import COUNCIL_AGENDA, SIGNED_IN, allow
 from portal.refusal import Refused
 from portal.types import utcnow
-from portal.views import form_page
+from portal.views import form_page, me
 
 bp = Blueprint("agendas", __name__)
 
@@ -55,11 +55,6 @@ bp.add_app_template_global(policy.can_read_material, "can_read_material")
 bp.add_app_template_filter(change_lines, "change_lines")
 bp.add_app_template_filter(public_change_lines, "public_change_lines")
 bp.add_app_template_filter(storage.size_text, "file_size")
-
-
-def me() -> Person:
-    """The signed-in person itself (not the proxy), for operations that store it."""
-    return current_user._get_current_object()  # type: ignore[attr-defined]
 
 
 # --- the secretariat: loading ---------------------------------------------------------------

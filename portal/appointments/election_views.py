@@ -16,7 +16,6 @@ from typing import Any
 
 from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
@@ -43,7 +42,7 @@ from portal.appointments.election_models import (
     OfficeHolding,
 )
 from portal.appointments.views import bp
-from portal.councils.models import Council, Group, Membership, Person
+from portal.councils.models import Council, Group, Membership
 from portal.councils.queries import groups_of
 from portal.extensions import db
 from portal.forms import NO_CHOICE
@@ -52,16 +51,11 @@ from portal.refusal import Refused
 from portal.rules.calendar import COPENHAGEN, alliance_deadline, constituting_meeting_latest
 from portal.rules.constitution import ConvenerStatus, Mayor, Vacancy, convener
 from portal.types import utcnow
-from portal.views import form_page, load, load_optional
+from portal.views import form_page, load, load_optional, me
 
 STAFF = "/kkr/<council_slug>/sekretariat/valg"
 ELECTION = STAFF + "/<int:election_id>"
 CONSTITUTION = ELECTION + "/konstituering"
-
-
-def me() -> Person:
-    """The signed-in person itself (not the proxy), for operations that store it."""
-    return current_user._get_current_object()  # type: ignore[attr-defined]
 
 
 def election_url(election: Election, anchor: str = "") -> str:

@@ -52,16 +52,11 @@ from portal.policy import COUNCIL_PUBLIC, COUNCIL_STAFF, allow, today
 from portal.publication import caching
 from portal.refusal import Refused
 from portal.types import utcnow
-from portal.views import form_page, load, load_optional
+from portal.views import form_page, load, load_optional, me
 
 bp = Blueprint("appointments", __name__)
 
 STAFF = "/kkr/<council_slug>/sekretariat/udpegninger"
-
-
-def me() -> Person:
-    """The signed-in person itself (not the proxy), for operations that store it."""
-    return current_user._get_current_object()  # type: ignore[attr-defined]
 
 
 def bodies_url(council: Council) -> str:

@@ -8,12 +8,9 @@ meeting's year, or the form again with 422 and its messages.
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, abort, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user
 
 from portal import htmx
 from portal.absences.operations import when
@@ -25,17 +22,12 @@ from portal.meetings.queries import year_plan
 from portal.policy import COUNCIL_STAFF, allow, today
 from portal.rules.calendar import COPENHAGEN
 from portal.types import utcnow
-from portal.views import form_page, load
+from portal.views import form_page, load, me
 
 bp = Blueprint("meetings", __name__)
 
 # Years the plan can be shown for: enough for any council's history and plans.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
-
-
-def me() -> Any:
-    """The signed-in person itself (not the proxy), for operations that store it."""
-    return current_user._get_current_object()  # type: ignore[attr-defined]
 
 
 def year_of(meeting: Meeting) -> int:

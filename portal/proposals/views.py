@@ -34,7 +34,7 @@ from flask_login import current_user
 from portal import htmx
 from portal.attachments.storage import send_attachment, size_text
 from portal.audit.models import AuditEntry
-from portal.councils.models import Council, Person
+from portal.councils.models import Council
 from portal.extensions import db
 from portal.meetings.models import Meeting
 from portal.policy import COUNCIL_PROPOSALS, SIGNED_IN, allow, can_manage_council
@@ -55,6 +55,7 @@ from portal.proposals.operations import LateProposal, ProposalText
 from portal.refusal import Refused
 from portal.templating import local_datetime, long_date
 from portal.types import utcnow
+from portal.views import me
 
 bp = Blueprint("proposals", __name__)
 bp.add_app_template_filter(size_text, "attachment_size")
@@ -78,11 +79,6 @@ HISTORY_LABELS = {
     "proposal_placed": lambda: _("Sat på dagsordenen"),
     "proposal_returned": lambda: _("Returneret"),
 }
-
-
-def me() -> Person:
-    """The signed-in person itself (not the proxy), for operations that store it."""
-    return current_user._get_current_object()  # type: ignore[attr-defined]
 
 
 def optional_url(endpoint: str, **values: Any) -> str | None:
