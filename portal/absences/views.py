@@ -30,7 +30,7 @@ from portal.policy import COUNCIL_STAFF, SIGNED_IN, allow
 from portal.refusal import Refused
 from portal.rules.calendar import absence_deadline
 from portal.types import utcnow
-from portal.views import form_page, me
+from portal.views import form_page, load, me
 
 bp = Blueprint("absences", __name__)
 
@@ -218,13 +218,6 @@ def answer_call_in(call_in_id: int):  # noqa: ANN201
 # --- the secretariat: meetings and the attendance board -----------------------------------
 
 
-def load_meeting(council: Council, meeting_id: int) -> Meeting:
-    meeting = in_council(Meeting, council, meeting_id)
-    if meeting is None:
-        abort(404)
-    return meeting
-
-
 def load_membership(council: Council, membership_id: int) -> Membership:
     membership = in_council(Membership, council, membership_id)
     if membership is None:
@@ -262,7 +255,7 @@ def board_context(council: Council, meeting: Meeting, **extra: Any) -> dict[str,
 @bp.get("/kkr/<council_slug>/admin/moeder/<int:meeting_id>/fremmoede")
 @allow(COUNCIL_STAFF)
 def show_attendance(council: Council, meeting_id: int):  # noqa: ANN201
-    meeting = load_meeting(council, meeting_id)
+    meeting = load(Meeting, council, meeting_id)
     return htmx.render("absences/attendance.html", block="board", **board_context(council, meeting))
 
 
@@ -299,7 +292,7 @@ def board_answer(
 @bp.post("/kkr/<council_slug>/admin/moeder/<int:meeting_id>/fremmoede/<int:membership_id>/afbud")
 @allow(COUNCIL_STAFF)
 def register_absence_for_member(council: Council, meeting_id: int, membership_id: int):  # noqa: ANN201
-    meeting = load_meeting(council, meeting_id)
+    meeting = load(Meeting, council, meeting_id)
     membership = load_membership(council, membership_id)
 
     def register(form: StaffAbsenceForm) -> str:
@@ -330,7 +323,7 @@ def register_absence_for_member(council: Council, meeting_id: int, membership_id
 )
 @allow(COUNCIL_STAFF)
 def cancel_absence_for_member(council: Council, meeting_id: int, membership_id: int):  # noqa: ANN201
-    meeting = load_meeting(council, meeting_id)
+    meeting = load(Meeting, council, meeting_id)
     membership = load_membership(council, membership_id)
 
     def cancel(_form: StaffAbsenceForm) -> str:

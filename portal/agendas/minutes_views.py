@@ -26,23 +26,15 @@ from portal.agendas.minutes_forms import ItemMinutesForm
 from portal.agendas.models import ItemMinutes, PublicationKind
 from portal.agendas.views import load_readable_meeting, reader_versions
 from portal.councils.models import Council
-from portal.councils.queries import in_council
 from portal.meetings.models import Meeting
 from portal.policy import COUNCIL_STAFF, SIGNED_IN, allow
 from portal.refusal import Refused
 from portal.types import utcnow
-from portal.views import me
+from portal.views import load, me
 
 bp = Blueprint("minutes", __name__)
 
 EDITOR = "minutes/editor.html"
-
-
-def load_meeting(council: Council, meeting_id: int) -> Meeting:
-    meeting = in_council(Meeting, council, meeting_id)
-    if meeting is None:
-        abort(404)
-    return meeting
 
 
 def editor_url(meeting: Meeting, anchor: str | None = None) -> str:
@@ -89,7 +81,7 @@ def editor_context(
 @bp.get("/kkr/<council_slug>/admin/moeder/<int:meeting_id>/referat")
 @allow(COUNCIL_STAFF)
 def show_editor(council: Council, meeting_id: int):  # noqa: ANN201
-    meeting = load_meeting(council, meeting_id)
+    meeting = load(Meeting, council, meeting_id)
     return htmx.render(EDITOR, **editor_context(council, meeting))
 
 
@@ -99,7 +91,7 @@ def save_item_minutes(council: Council, meeting_id: int, item_id: int):  # noqa:
     """Save one item's decision and vote. Invalid input, a refused rule or someone else's
     newer save: 422 with the item's form as typed and its messages (only that form for htmx,
     the whole page otherwise)."""
-    meeting = load_meeting(council, meeting_id)
+    meeting = load(Meeting, council, meeting_id)
     row = operations.row_of(meeting, item_id)
     if row is None:
         abort(404)
@@ -194,7 +186,7 @@ def item_answer(
 @allow(COUNCIL_STAFF)
 def publish_minutes(council: Council, meeting_id: int):  # noqa: ANN201
     """Rule 3.4: publish the minutes (or a corrected version) and tell the readers."""
-    meeting = load_meeting(council, meeting_id)
+    meeting = load(Meeting, council, meeting_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:

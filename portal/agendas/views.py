@@ -36,13 +36,12 @@ from portal.agendas.snapshot import build_content
 from portal.attachments import storage
 from portal.attachments.models import Attachment
 from portal.councils.models import Council
-from portal.councils.queries import in_council
 from portal.extensions import db
 from portal.meetings.models import Meeting
 from portal.policy import COUNCIL_AGENDA, SIGNED_IN, allow
 from portal.refusal import Refused
 from portal.types import utcnow
-from portal.views import form_page, me
+from portal.views import form_page, load, me
 
 bp = Blueprint("agendas", __name__)
 
@@ -58,13 +57,6 @@ bp.add_app_template_filter(storage.size_text, "file_size")
 
 
 # --- the secretariat: loading ---------------------------------------------------------------
-
-
-def load_meeting(council: Council, meeting_id: int) -> Meeting:
-    meeting = in_council(Meeting, council, meeting_id)
-    if meeting is None:
-        abort(404)
-    return meeting
 
 
 def load_item(meeting: Meeting, item_id: int) -> AgendaItem:
@@ -122,7 +114,7 @@ def list_agendas(council: Council):  # noqa: ANN201
 @bp.get("/kkr/<council_slug>/admin/moeder/<int:meeting_id>/dagsorden")
 @allow(COUNCIL_AGENDA)
 def show_builder(council: Council, meeting_id: int):  # noqa: ANN201
-    meeting = load_meeting(council, meeting_id)
+    meeting = load(Meeting, council, meeting_id)
     return htmx.render("agendas/builder.html", block="items", **builder_context(council, meeting))
 
 
@@ -154,7 +146,7 @@ def item_success(verb: str) -> Any:
 )
 @allow(COUNCIL_AGENDA)
 def add_item(council: Council, meeting_id: int):  # noqa: ANN201
-    meeting = load_meeting(council, meeting_id)
+    meeting = load(Meeting, council, meeting_id)
     form = ItemForm()
 
     def add() -> AgendaItem:
@@ -188,7 +180,7 @@ def add_item(council: Council, meeting_id: int):  # noqa: ANN201
 )
 @allow(COUNCIL_AGENDA)
 def edit_item(council: Council, meeting_id: int, item_id: int):  # noqa: ANN201
-    meeting = load_meeting(council, meeting_id)
+    meeting = load(Meeting, council, meeting_id)
     item = load_item(meeting, item_id)
     form = ItemForm(obj=item) if request.method == "GET" else ItemForm()
     conflict = Conflict()
@@ -231,7 +223,7 @@ def edit_item(council: Council, meeting_id: int, item_id: int):  # noqa: ANN201
 @bp.post("/kkr/<council_slug>/admin/moeder/<int:meeting_id>/dagsorden/punkter/<int:item_id>/fjern")
 @allow(COUNCIL_AGENDA)
 def remove_item(council: Council, meeting_id: int, item_id: int):  # noqa: ANN201
-    meeting = load_meeting(council, meeting_id)
+    meeting = load(Meeting, council, meeting_id)
     item = load_item(meeting, item_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -252,7 +244,7 @@ def remove_item(council: Council, meeting_id: int, item_id: int):  # noqa: ANN20
 )
 @allow(COUNCIL_AGENDA)
 def remove_attachment(council: Council, meeting_id: int, item_id: int, attachment_id: int):  # noqa: ANN201
-    meeting = load_meeting(council, meeting_id)
+    meeting = load(Meeting, council, meeting_id)
     item = load_item(meeting, item_id)
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or attachment.agenda_item_id != item.id:
@@ -285,7 +277,7 @@ def reorder_items(council: Council, meeting_id: int):  # noqa: ANN201
     comes back (303); with htmx the list re-renders in place, the message is read out from
     the status region and the moved item's button keeps the focus. Drag and drop
     (static/js/agenda-sort.js) posts the same form with the dragged order."""
-    meeting = load_meeting(council, meeting_id)
+    meeting = load(Meeting, council, meeting_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -314,7 +306,7 @@ def reorder_items(council: Council, meeting_id: int):  # noqa: ANN201
 @allow(COUNCIL_AGENDA)
 def preview_agenda(council: Council, meeting_id: int):  # noqa: ANN201
     """The agenda as members will see it when it goes out: built, never saved."""
-    meeting = load_meeting(council, meeting_id)
+    meeting = load(Meeting, council, meeting_id)
     return htmx.render(
         "agendas/preview.html", council=council, meeting=meeting, content=build_content(meeting)
     )
@@ -323,7 +315,7 @@ def preview_agenda(council: Council, meeting_id: int):  # noqa: ANN201
 @bp.post("/kkr/<council_slug>/admin/moeder/<int:meeting_id>/dagsorden/del")
 @allow(COUNCIL_AGENDA)
 def share_agenda(council: Council, meeting_id: int):  # noqa: ANN201
-    meeting = load_meeting(council, meeting_id)
+    meeting = load(Meeting, council, meeting_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     share = request.form.get("share") == "1"
@@ -347,7 +339,7 @@ def share_agenda(council: Council, meeting_id: int):  # noqa: ANN201
 @allow(COUNCIL_AGENDA)
 def publish_agenda(council: Council, meeting_id: int):  # noqa: ANN201
     """Rule 3.3: send the agenda out (or a corrected version), with a reason when late."""
-    meeting = load_meeting(council, meeting_id)
+    meeting = load(Meeting, council, meeting_id)
     form = PublishForm()
     now = utcnow()
     pending = operations.draft(meeting)

@@ -22,6 +22,7 @@ from portal.absences import leave_agenda
 from portal.absences.leave import LEAVE_MEETING_KINDS, call_in_for_meeting, lock
 from portal.absences.models import CallInAnswer, Leave, LeaveStatus, SubstituteCallIn
 from portal.absences.operations import when
+from portal.absences.queries import standing_call_ins
 from portal.agendas.models import AgendaItem
 from portal.councils.models import Council, Membership, Person, active_on
 from portal.extensions import db
@@ -124,20 +125,6 @@ def members_on(council_id: int, days: set[date]) -> list[Person]:
     )
 
 
-def standing_call_ins(meeting: Meeting) -> list[SubstituteCallIn]:
-    """Substitutes called in for the meeting who have not been told they are not needed."""
-    return list(
-        db.session.scalars(
-            select(SubstituteCallIn)
-            .where(
-                SubstituteCallIn.meeting_id == meeting.id,
-                SubstituteCallIn.answer != CallInAnswer.WITHDRAWN,
-            )
-            .order_by(SubstituteCallIn.id)
-        )
-    )
-
-
 def tell(meeting: Meeting, days: set[date], subject: str, body: str) -> int:
     """Members get a link to their page of the meeting, each substitute to their call-in."""
     members = members_on(meeting.council_id, days)
@@ -151,7 +138,8 @@ def tell(meeting: Meeting, days: set[date], subject: str, body: str) -> int:
         meeting=meeting,
     )
     told = {person.id for person in members}
-    for call in standing_call_ins(meeting):
+    # In the order they were called in, so the notices are too.
+    for call in sorted(standing_call_ins(meeting).values(), key=lambda call: call.id):
         if call.substitute_id in told:
             continue
         told.add(call.substitute_id)
