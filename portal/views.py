@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from portal import htmx
 from portal.councils import queries
 from portal.councils.models import Council, Person
+from portal.extensions import db
 from portal.refusal import Refused
 
 
@@ -61,3 +62,18 @@ def form_page(
     if form.is_submitted():
         return htmx.render(template, block="form", status=422, form=form, **context)
     return htmx.render(template, form=form, **context)
+
+
+def post_action(act: Callable[[], Any], success: str, next_url: str):  # noqa: ANN201
+    """A button that changes state: run `act`, flash its outcome (a refused rule as an
+    error), and go to `next_url` (303; HX-Redirect for htmx)."""
+    try:
+        act()
+    except Refused as refusal:
+        db.session.rollback()
+        flash(refusal.message, "error")
+    else:
+        flash(success, "success")
+    if htmx.is_htmx():
+        return htmx.client_redirect(next_url)
+    return redirect(next_url, 303)

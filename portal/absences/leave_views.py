@@ -9,10 +9,9 @@ again with 422.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -27,26 +26,10 @@ from portal.councils.queries import current_memberships, memberships_of
 from portal.extensions import db
 from portal.forms import NO_CHOICE
 from portal.policy import COUNCIL_STAFF, SIGNED_IN, allow, today
-from portal.refusal import Refused
 from portal.types import utcnow
-from portal.views import form_page, load, me
+from portal.views import form_page, load, me, post_action
 
 bp = Blueprint("leave", __name__)
-
-
-def post_action(act: Callable[[], Any], success: str, next_url: str):  # noqa: ANN201
-    """A button that changes state: run `act`, flash its outcome (a refused rule as an
-    error), and go back to `next_url` (303; HX-Redirect for htmx)."""
-    try:
-        act()
-    except Refused as refusal:
-        db.session.rollback()
-        flash(refusal.message, "error")
-    else:
-        flash(success, "success")
-    if htmx.is_htmx():
-        return htmx.client_redirect(next_url)
-    return redirect(next_url, 303)
 
 
 def leave_success(leave: Leave) -> str:

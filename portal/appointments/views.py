@@ -52,7 +52,7 @@ from portal.policy import COUNCIL_PUBLIC, COUNCIL_STAFF, allow, today
 from portal.publication import caching
 from portal.refusal import Refused
 from portal.types import utcnow
-from portal.views import form_page, load, load_optional, me
+from portal.views import form_page, load, load_optional, me, post_action
 
 bp = Blueprint("appointments", __name__)
 
@@ -73,21 +73,6 @@ def round_url(appointment_round: AppointmentRound) -> str:
         council_slug=appointment_round.council.slug,
         round_id=appointment_round.id,
     )
-
-
-def post_action(act: Callable[[], Any], success: str, next_url: str):  # noqa: ANN201
-    """A button that changes state: run `act`, flash its outcome (a refused rule as an
-    error), and go to `next_url` (303; HX-Redirect for htmx)."""
-    try:
-        act()
-    except Refused as refusal:
-        db.session.rollback()
-        flash(refusal.message, "error")
-    else:
-        flash(success, "success")
-    if htmx.is_htmx():
-        return htmx.client_redirect(next_url)
-    return redirect(next_url, 303)
 
 
 # --- regional bodies ----------------------------------------------------------------------
