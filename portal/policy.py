@@ -54,6 +54,23 @@ def staff_council_ids(person: Any) -> frozenset[int]:
     return cache[person.id]
 
 
+def member_council_ids(person: Any, day: date | None = None) -> frozenset[int]:
+    """The councils `person` sits in on `day` (default today), cached for the request: the
+    menu, the page and its access checks all ask."""
+    if not getattr(person, "is_authenticated", False):
+        return frozenset()
+    day = day or today()
+    cache = g.setdefault("_member_council_ids", {})
+    if (person.id, day) not in cache:
+        rows = db.session.scalars(
+            select(Membership.council_id).where(
+                Membership.person_id == person.id, active_on(Membership, day)
+            )
+        )
+        cache[person.id, day] = frozenset(rows)
+    return cache[person.id, day]
+
+
 @dataclass(frozen=True)
 class CouncilRoles:
     """The councils a person takes part in today, by role (council ids)."""
@@ -69,18 +86,15 @@ class CouncilRoles:
 
 def council_roles(person: Any) -> CouncilRoles:
     """Where `person` is a member, a substitute or staff today: whose meetings concern them."""
-    day = today()
-    member = db.session.scalars(
-        select(Membership.council_id).where(
-            Membership.person_id == person.id, active_on(Membership, day)
-        )
-    )
     substitute = db.session.scalars(
         select(SubstituteAssignment.council_id).where(
-            SubstituteAssignment.substitute_id == person.id, active_on(SubstituteAssignment, day)
+            SubstituteAssignment.substitute_id == person.id,
+            active_on(SubstituteAssignment, today()),
         )
     )
-    return CouncilRoles(frozenset(member), frozenset(substitute), staff_council_ids(person))
+    return CouncilRoles(
+        member_council_ids(person), frozenset(substitute), staff_council_ids(person)
+    )
 
 
 def staff_councils(person: Any = None) -> list[Council]:
@@ -107,17 +121,7 @@ def is_staff_anywhere(person: Any) -> bool:
 
 def is_member(person: Any, council_id: int) -> bool:
     """A member of the council today (they read every agenda of it, closed items included)."""
-    if not getattr(person, "is_authenticated", False):
-        return False
-    cache = g.setdefault("_member_council_ids", {})
-    if person.id not in cache:
-        rows = db.session.scalars(
-            select(Membership.council_id).where(
-                Membership.person_id == person.id, active_on(Membership, today())
-            )
-        )
-        cache[person.id] = frozenset(rows)
-    return council_id in cache[person.id]
+    return council_id in member_council_ids(person)
 
 
 def is_attending_substitute(person: Any, meeting: Any) -> bool:

@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from portal import policy
 from portal.attachments.models import Attachment
 from portal.audit.models import AuditEntry
 from portal.councils.models import Council, CouncilOffice, Membership, Person, active_on
@@ -89,14 +90,8 @@ def history(proposal: Proposal) -> list[AuditEntry]:
 # --- the member's choice of meeting -----------------------------------------------------------
 
 
-def member_council_ids(person: Person, now: datetime) -> set[int]:
-    return set(
-        db.session.scalars(
-            select(Membership.council_id).where(
-                Membership.person_id == person.id, active_on(Membership, local_date(now))
-            )
-        )
-    )
+def member_council_ids(person: Person, now: datetime) -> frozenset[int]:
+    return policy.member_council_ids(person, local_date(now))
 
 
 def meetings_to_propose_for(person: Person, now: datetime) -> list[Meeting]:
