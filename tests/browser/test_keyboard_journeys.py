@@ -1,34 +1,42 @@
 """Keyboard-only journeys (WCAG 2.1.1): Tab to move, Enter and Space to act, no mouse click.
 
-A member registers absence for the next meeting from 'Mit overblik' and takes it back; the
-secretariat finds its agenda and moves an item with the »Flyt ned« / »Flyt op« buttons; anyone
-reaches the accessibility statement from the footer. axe-core on every page on the way.
+Each role's main journey, with axe-core on every page on the way: a member registers absence
+for the next meeting from 'Mit overblik' and takes it back; a called-in substitute answers and
+reads the meeting's agenda; the chair places a member's proposal on the agenda; the
+secretariat finds an agenda and moves an item with the »Flyt ned« / »Flyt op« buttons; the
+public reads a published agenda and searches; anyone reaches the accessibility statement from
+the footer.
 
-The live server is shared by the whole browser session: the member is the second-last mayor
-(whom no other test signs in as) and ends without a standing absence, the substitute not
-called; the agenda belongs to a meeting of this test's own, cancelled afterwards.
+The live server is shared by the whole browser session: the member is the second-last mayor,
+the called-in substitute the third-last mayor's and the proposer the fourth-last mayor (whom
+no other test signs in as); each test leaves no standing absence behind, and the agendas it
+changes belong to meetings of its own, cancelled afterwards.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import select
 
-from portal.absences.models import Absence
+from portal.absences import operations as absence_operations
+from portal.absences.models import Absence, CallInAnswer, SubstituteCallIn
 from portal.agendas.models import AgendaItem
 from portal.councils.models import Council, CouncilOffice, Membership, MembershipKind
 from portal.extensions import db
 from portal.meetings.models import Meeting, MeetingKind
+from portal.proposals.models import Proposal, ProposalStatus
 from portal.rules.calendar import COPENHAGEN, local_date
 from portal.types import utcnow
 from tests.browser import expect
 from tests.browser.axe import assert_accessible
 from tests.browser.live import DemoPeople, LiveServer
+from tests.proposals.scene import submitted
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
@@ -221,4 +229,226 @@ def test_the_accessibility_statement_is_reached_from_the_footer(page: Page):
     expect(main.get_by_role("link", name=re.compile(r"@"))).to_have_attribute(
         "href", re.compile(r"^mailto:")
     )
+    assert_accessible(page)
+
+
+@dataclass(frozen=True)
+class CallIn:
+    member: str
+    substitute: str
+    meeting_id: int
+
+
+@pytest.fixture
+def pending_call_in(live_server: LiveServer) -> Iterator[CallIn]:
+    """The third-last mayor (no other test signs in as them or their substitute) registers
+    absence for the next meeting whose agenda is out, calling their substitute in; the absence
+    is cancelled afterwards, which withdraws the call-in."""
+    with live_server.app.app_context():
+        seat = db.session.scalars(
+            select(Membership)
+            .where(
+                Membership.kind == MembershipKind.MAYOR,
+                Membership.office == CouncilOffice.MEMBER,
+            )
+            .order_by(Membership.id.desc())
+        ).all()[2]
+        meeting = db.session.scalars(
+            select(Meeting)
+            .where(
+                Meeting.council_id == seat.council_id,
+                Meeting.agenda_published_at.is_not(None),
+                Meeting.cancelled_at.is_(None),
+                Meeting.starts_at > utcnow(),
+            )
+            .order_by(Meeting.starts_at)
+        ).first()
+        assert meeting is not None
+        absence_operations.register_absence(
+            meeting,
+            seat,
+            by=seat.person,
+            by_staff=False,
+            call_substitute=True,
+            reason=None,
+            now=utcnow(),
+        )
+        db.session.commit()
+        call = db.session.scalars(
+            select(SubstituteCallIn).where(
+                SubstituteCallIn.meeting_id == meeting.id,
+                SubstituteCallIn.membership_id == seat.id,
+                SubstituteCallIn.answer == CallInAnswer.PENDING,
+            )
+        ).one()
+        made = CallIn(seat.person.name, call.substitute.name, meeting.id)
+        db.session.remove()
+    yield made
+    with live_server.app.app_context():
+        absence = db.session.scalars(
+            select(Absence)
+            .join(Membership)
+            .where(Absence.meeting_id == made.meeting_id, Absence.cancelled_at.is_(None))
+            .where(Membership.person.has(name=made.member))
+        ).one()
+        absence_operations.cancel_absence(
+            absence, by=absence.membership.person, by_staff=False, now=utcnow()
+        )
+        db.session.commit()
+        db.session.remove()
+
+
+def answer_of(live_server: LiveServer, meeting_id: int, substitute: str) -> CallInAnswer:
+    with live_server.app.app_context():
+        call = db.session.scalars(
+            select(SubstituteCallIn)
+            .where(SubstituteCallIn.meeting_id == meeting_id)
+            .where(SubstituteCallIn.substitute.has(name=substitute))
+        ).one()
+        answer = call.answer
+        db.session.remove()
+    return answer
+
+
+def test_a_substitute_answers_a_call_in_and_reads_the_agenda_by_keyboard(
+    page: Page, live_server: LiveServer, pending_call_in: CallIn
+):
+    """Rule 1.8: called in, the substitute says yes and then reads the meeting's material."""
+    sign_in_by_keyboard(page, "Stedfortrædere", pending_call_in.substitute)
+    expect(page.get_by_role("main")).to_contain_text(
+        f"Indkaldt som stedfortræder for {pending_call_in.member}."
+    )
+    tab_to(page, page.get_by_role("link", name=re.compile(r"^Svar på indkaldelsen")))
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/indkaldelser/\d+$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Indkaldelse som stedfortræder")
+    expect(page.get_by_role("main")).to_contain_text("Du har ikke svaret endnu.")
+    # Before the answer the material is not theirs to read.
+    expect(page.get_by_role("link", name="Læs dagsordenen")).to_have_count(0)
+    assert_accessible(page)
+
+    tab_to(page, page.get_by_role("button", name="Jeg deltager"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("Du deltager i mødet i stedet for")
+    expect(page.get_by_role("main")).to_contain_text("Du har svaret, at du deltager.")
+    assert answer_of(live_server, pending_call_in.meeting_id, pending_call_in.substitute) is (
+        CallInAnswer.ATTENDING
+    )
+    assert_accessible(page)
+
+    tab_to(page, page.get_by_role("link", name="Læs dagsordenen"))
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/moeder/{pending_call_in.meeting_id}/dagsorden")
+    main = page.get_by_role("main")
+    expect(main).to_contain_text("Godkendelse af dagsorden")
+    # The closed item is in the material an attending substitute reads (rule 3.0).
+    expect(main).to_contain_text("Erhvervshus Sjælland")
+    assert_accessible(page)
+
+
+def test_the_public_reads_an_agenda_and_searches_by_keyboard(page: Page):
+    """Anonymous: from the meeting plan to a published agenda, then a search and its hit."""
+    page.goto("/kkr/sjaelland/")
+    assert_accessible(page)
+    tab_to(
+        page,
+        page.get_by_role("main").get_by_role("link", name=re.compile(r"^Dagsorden\b(?!er)")).first,
+    )
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/kkr/sjaelland/moeder/\d+/dagsorden$"))
+    main = page.get_by_role("main")
+    expect(main).to_contain_text("Godkendelse af dagsorden")
+    expect(main).not_to_contain_text("Erhvervshus Sjælland")  # closed: number only (rule 3.0)
+    expect(main.get_by_role("link", name="Dagsordenen som PDF")).to_be_visible()
+    assert_accessible(page)
+
+    tab_to(page, page.get_by_role("navigation").get_by_role("link", name="Søg", exact=True))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/soeg")
+    box = page.get_by_role("searchbox")
+    tab_to(page, box)
+    page.keyboard.type("Movia")
+    page.keyboard.press("Enter")
+    hit = page.get_by_role("main").get_by_role("link", name=re.compile(r"Kollektiv trafik"))
+    expect(hit.first).to_be_visible()
+    assert_accessible(page)
+    tab_to(page, hit.first)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/dagsorden#punkt-\d+$"))
+    expect(page.get_by_role("heading", name=re.compile(r"Kollektiv trafik"))).to_be_visible()
+    assert_accessible(page)
+
+
+PROPOSAL_TITLE = "Fælles cykelstier mellem kommunerne"
+
+
+@pytest.fixture
+def received_proposal(live_server: LiveServer) -> Iterator[int]:
+    """A proposal by the fourth-last mayor for a meeting of this test's own (cancelled
+    afterwards, with the item the chair places on it)."""
+    with live_server.app.app_context():
+        seat = db.session.scalars(
+            select(Membership)
+            .where(
+                Membership.kind == MembershipKind.MAYOR,
+                Membership.office == CouncilOffice.MEMBER,
+            )
+            .order_by(Membership.id.desc())
+        ).all()[3]
+        last = db.session.scalars(
+            select(Meeting.starts_at)
+            .where(Meeting.council_id == seat.council_id, Meeting.cancelled_at.is_(None))
+            .order_by(Meeting.starts_at.desc())
+        ).first()
+        assert last is not None
+        meeting = Meeting(
+            council_id=seat.council_id,
+            kind=MeetingKind.ORDINARY,
+            starts_at=datetime.combine(
+                local_date(last) + timedelta(days=30), time(15, 0), tzinfo=COPENHAGEN
+            ),
+            location="Ringsted Rådhus",
+        )
+        db.session.add(meeting)
+        db.session.commit()
+        proposal = submitted(seat.person, meeting, title=PROPOSAL_TITLE)
+        made, meeting_id = proposal.id, meeting.id
+        db.session.remove()
+    yield made
+    with live_server.app.app_context():
+        db.session.get(Meeting, meeting_id).cancelled_at = utcnow()
+        db.session.commit()
+        db.session.remove()
+
+
+def test_rule_3_2_the_chair_places_a_proposal_on_the_agenda_by_keyboard(
+    page: Page, live_server: LiveServer, demo_people: DemoPeople, received_proposal: int
+):
+    """The chair receives members' proposals (rule 3.2) and works them without a mouse."""
+    sign_in_by_keyboard(page, "Medlemmer", demo_people.chair)
+    tab_to(page, page.get_by_role("link", name=re.compile(r"^Modtagne forslag til .*formand")))
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/admin/forslag$"))
+    assert_accessible(page)
+    tab_to(page, page.get_by_role("link", name=PROPOSAL_TITLE, exact=True))
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"/admin/forslag/{received_proposal}$"))
+    expect(page.get_by_role("main")).to_contain_text(PROPOSAL_TITLE)
+    assert_accessible(page)
+
+    tab_to(page, page.get_by_role("button", name="Begynd behandlingen"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("Behandlingen er begyndt.")
+    assert_accessible(page)
+    tab_to(page, page.get_by_role("button", name="Sæt forslaget på dagsordenen"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("Forslaget er sat på dagsordenen")
+    with live_server.app.app_context():
+        proposal = db.session.get(Proposal, received_proposal)
+        assert proposal is not None and proposal.status is ProposalStatus.PLACED
+        item = db.session.scalars(
+            select(AgendaItem).where(AgendaItem.meeting_id == proposal.meeting_id)
+        ).one()
+        assert item.title == PROPOSAL_TITLE
+        db.session.remove()
     assert_accessible(page)
