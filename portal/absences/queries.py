@@ -20,11 +20,17 @@ from portal.absences.models import (
     LeaveStatus,
     SubstituteCallIn,
 )
-from portal.councils.models import Membership, MembershipKind, Person, active_on
+from portal.councils.models import CouncilOffice, Membership, MembershipKind, Person, active_on
 from portal.councils.queries import current_memberships, current_substitutes
 from portal.extensions import db
 from portal.meetings.models import Meeting
-from portal.rules.attendance import Attendance, QuorumForecast, forecast
+from portal.rules.attendance import (
+    Attendance,
+    Leader,
+    QuorumForecast,
+    forecast,
+    meeting_leader,
+)
 from portal.rules.calendar import local_date
 
 CALL_IN_STATES = {
@@ -71,10 +77,36 @@ class SeatAttendance:
 
 
 @dataclass(frozen=True)
+class MeetingLeader:
+    person: Person
+    office: Leader
+
+
+@dataclass(frozen=True)
 class MeetingAttendance:
     meeting: Meeting
     seats: list[SeatAttendance]
     forecast: QuorumForecast
+
+    @property
+    def has_chair_or_vice_chair(self) -> bool:
+        """False before the council is constituted (the convener leads that meeting, rule 1.4)."""
+        offices = (CouncilOffice.CHAIR, CouncilOffice.VICE_CHAIR)
+        return any(seat.membership.office in offices for seat in self.seats)
+
+    @property
+    def leader(self) -> MeetingLeader | None:
+        """Who leads the meeting (rule 3.5), from the absences registered so far."""
+        by_office = {seat.membership.office: seat for seat in self.seats}
+        chair = by_office.get(CouncilOffice.CHAIR)
+        vice_chair = by_office.get(CouncilOffice.VICE_CHAIR)
+        office = meeting_leader(
+            chair.state if chair else None, vice_chair.state if vice_chair else None
+        )
+        seat = chair if office is Leader.CHAIR else vice_chair
+        if office is None or seat is None:
+            return None
+        return MeetingLeader(seat.membership.person, office)
 
 
 def standing_absences(meeting: Meeting) -> dict[int, Absence]:

@@ -106,7 +106,8 @@ def row_of(meeting: Meeting, item_id: int) -> MinutesRow | None:
 
 def attendance_content(attendance: MeetingAttendance) -> dict[str, Any]:
     """Rule 3.9: who was present and who was absent, with the substitute who came in their
-    place. Names only: never the reason for an absence, nor who registered it."""
+    place, and who led the meeting (rule 3.5). Names only: never the reason for an absence,
+    nor who registered it."""
     present: list[str] = []
     absent: list[dict[str, Any]] = []
     for seat in attendance.seats:
@@ -118,7 +119,14 @@ def attendance_content(attendance: MeetingAttendance) -> dict[str, Any]:
         absent.append(
             {"name": name, "substitute": seat.call_in.substitute.name if attended else None}
         )
-    return {"present": present, "absent": absent}
+    content: dict[str, Any] = {"present": present, "absent": absent}
+    if attendance.has_chair_or_vice_chair:
+        # Rule 3.5: who led the meeting, by name and office; None when neither could come.
+        leader = attendance.leader
+        content["leader"] = (
+            {"name": leader.person.name, "office": leader.office.value} if leader else None
+        )
+    return content
 
 
 def present_count(attendance: MeetingAttendance) -> int:

@@ -9,7 +9,8 @@
                 "minutes": null | {"decision", "votes_for", "votes_against",
                                    "votes_abstaining", "chair_vote", "result"}}],
      "attendance": null | {"present": [name, ...],
-                           "absent": [{"name", "substitute" (name or null)}]}}
+                           "absent": [{"name", "substitute" (name or null)}],
+                           "leader": null | {"name", "office" (chair or vice_chair)}}}
 
 Members, called-in substitutes and staff read it whole. Everyone else reads it through
 `for_public`, the one place where a closed item is reduced to its number (rule 3.0): public

@@ -1,4 +1,4 @@
-"""Attendance, quorum and majorities (rules 3.1, 3.7, 1.6–1.7, 3.9)."""
+"""Attendance, quorum, the meeting's leader and majorities (rules 3.1, 3.5, 3.7, 1.6–1.7, 3.9)."""
 
 from __future__ import annotations
 
@@ -56,6 +56,22 @@ def forecast(seats: Iterable[Attendance]) -> QuorumForecast:
         uncertain=sum(1 for state in states if state is Attendance.SUBSTITUTE_NOT_ANSWERED),
         required=quorum(len(states)),
     )
+
+
+class Leader(enum.StrEnum):
+    CHAIR = "chair"
+    VICE_CHAIR = "vice_chair"
+
+
+def meeting_leader(chair: Attendance | None, vice_chair: Attendance | None) -> Leader | None:
+    """Rule 3.5: the chair leads the meeting, and the vice-chair when the chair cannot come.
+    A substitute attending in the chair's place sits in the seat but holds no office, so an
+    absent chair is absent here. None: neither is there (or the office is vacant)."""
+    if chair is Attendance.PRESENT:
+        return Leader.CHAIR
+    if vice_chair is Attendance.PRESENT:
+        return Leader.VICE_CHAIR
+    return None
 
 
 def extraordinary_meeting_signatures_needed(member_count: int) -> int:

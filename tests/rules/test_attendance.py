@@ -1,4 +1,5 @@
-"""Quorum, signatures for an extraordinary meeting, long leave, simple majority."""
+"""Quorum, the meeting's leader, signatures for an extraordinary meeting, long leave, simple
+majority."""
 
 from datetime import date
 
@@ -6,9 +7,11 @@ import pytest
 
 from portal.rules.attendance import (
     Attendance,
+    Leader,
     extraordinary_meeting_signatures_needed,
     forecast,
     is_long_term_leave,
+    meeting_leader,
     quorum,
 )
 
@@ -56,3 +59,23 @@ def test_rule_1_6_long_term_leave_is_three_months_or_more(starts, ends, long):  
 def test_rule_1_7_leave_cannot_end_before_it_starts():
     with pytest.raises(ValueError):
         is_long_term_leave(date(2027, 2, 1), date(2027, 1, 1))
+
+
+NOT_THERE = [state for state in Attendance if state is not Attendance.PRESENT]
+
+
+@pytest.mark.parametrize("vice_chair", [*Attendance, None])
+def test_rule_3_5_a_chair_who_is_there_leads_the_meeting(vice_chair):  # noqa: ANN001
+    assert meeting_leader(Attendance.PRESENT, vice_chair) is Leader.CHAIR
+
+
+@pytest.mark.parametrize("chair", [*NOT_THERE, None])
+def test_rule_3_5_the_vice_chair_leads_when_the_chair_cannot_come(chair):  # noqa: ANN001
+    """A substitute attending in the chair's seat does not hold the chair's office."""
+    assert meeting_leader(chair, Attendance.PRESENT) is Leader.VICE_CHAIR
+
+
+@pytest.mark.parametrize("chair", [*NOT_THERE, None])
+@pytest.mark.parametrize("vice_chair", [*NOT_THERE, None])
+def test_rule_3_5_nobody_leads_when_neither_is_there(chair, vice_chair):  # noqa: ANN001
+    assert meeting_leader(chair, vice_chair) is None

@@ -1,0 +1,124 @@
+"""Rule 3.5: the chair leads the meeting, and the vice-chair when the chair cannot come. The
+secretariat's attendance board says who will lead it; the minutes, in the portal, on the
+public page and in the PDF, say who led it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import BytesIO
+
+import pytest
+from pypdf import PdfReader
+
+from portal.absences import operations as absences
+from portal.agendas import minutes
+from portal.agendas.models import ChairVote
+from portal.councils.models import CouncilOffice, Membership
+from portal.extensions import db
+from portal.types import utcnow
+from tests.conftest import sign_in
+from tests.factories import make_council, make_meeting, make_member, make_staff
+from tests.minutes.scene import Scene, build_scene
+from tests.minutes.test_operations import save
+
+
+@pytest.fixture
+def scene(app) -> Scene:
+    return build_scene()
+
+
+@pytest.fixture
+def vice_chair(scene: Scene) -> Membership:
+    seat = make_member(scene.council, office=CouncilOffice.VICE_CHAIR)
+    db.session.commit()
+    return seat
+
+
+def chair_sends_apologies(scene: Scene) -> None:
+    absences.register_absence(
+        scene.meeting,
+        scene.chair,
+        by=scene.chair.person,
+        by_staff=False,
+        call_substitute=False,
+        reason=None,
+        now=scene.meeting.starts_at - timedelta(days=1),
+    )
+    db.session.commit()
+
+
+def board(client, scene: Scene) -> str:  # noqa: ANN001
+    sign_in(client, scene.staff)
+    url = f"/kkr/{scene.council.slug}/admin/moeder/{scene.meeting.id}/fremmoede"
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def leader_of(scene: Scene) -> dict | None:
+    return minutes.attendance_content(minutes.meeting_attendance(scene.meeting))["leader"]
+
+
+def test_rule_3_5_the_chair_leads_when_present(client, scene: Scene, vice_chair: Membership):
+    assert leader_of(scene) == {"name": scene.chair.person.name, "office": "chair"}
+    assert f"Mødeleder: {scene.chair.person.name} (formand)." in board(client, scene)
+
+
+def test_rule_3_5_the_vice_chair_leads_in_the_chairs_absence(
+    client, scene: Scene, vice_chair: Membership
+):
+    chair_sends_apologies(scene)
+    assert leader_of(scene) == {"name": vice_chair.person.name, "office": "vice_chair"}
+    page = board(client, scene)
+    assert f"Mødeleder: {vice_chair.person.name} (næstformand, i formandens forfald)." in page
+
+
+def test_rule_3_5_the_board_warns_when_neither_can_come(client, scene: Scene):
+    """The scene's council has a chair and no vice-chair."""
+    chair_sends_apologies(scene)
+    assert leader_of(scene) is None
+    page = board(client, scene)
+    assert "Hverken formanden eller næstformanden deltager" in page
+    assert "Mødeleder:" not in page
+
+
+def test_rule_3_5_before_the_council_is_constituted_no_leader_is_named(client, app):
+    """The constituting meeting is led by the convener (rule 1.4), not by a chair."""
+    council = make_council(slug="nordjylland", name="KKR Nordjylland")
+    make_member(council)
+    staff = make_staff(council)
+    meeting = make_meeting(council)
+    db.session.commit()
+    assert "leader" not in minutes.attendance_content(minutes.meeting_attendance(meeting))
+    sign_in(client, staff)
+    page = client.get(f"/kkr/{council.slug}/admin/moeder/{meeting.id}/fremmoede")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Mødeleder:" not in text and "Hverken formanden" not in text
+
+
+def test_rule_3_5_published_minutes_say_who_led_the_meeting(
+    client, scene: Scene, vice_chair: Membership
+):
+    chair_sends_apologies(scene)
+    present = 3  # the vice-chair, one member and the substitute who came
+    save(
+        scene,
+        scene.open_item,
+        votes_for=1,
+        votes_against=1,
+        chair_vote=ChairVote.FOR,
+        present=present,
+    )
+    save(scene, scene.closed_item, decision="Indstillingen blev fulgt.", present=present)
+    minutes.publish_minutes(scene.meeting, by=scene.staff, now=utcnow())
+    db.session.commit()
+    line = f"Mødeleder: {vice_chair.person.name} (næstformand, i formandens forfald)."
+    public = f"/kkr/{scene.council.slug}/moeder/{scene.meeting.id}"
+    assert line in client.get(public + "/referat").get_data(as_text=True)
+    pdf = client.get(public + "/referat.pdf")
+    assert pdf.status_code == 200
+    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(pdf.get_data())).pages)
+    assert line in " ".join(text.split())
+    sign_in(client, vice_chair.person)
+    assert line in client.get(scene.minutes_url).get_data(as_text=True)
