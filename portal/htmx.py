@@ -12,6 +12,16 @@ def is_htmx() -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+def wants_fragment() -> bool:
+    """An htmx request for a part of the page. htmx 4 asks for the whole page (restoring
+    history, or targeting <body>) with `HX-Request-Type: full`: it gets the whole page."""
+    return (
+        is_htmx()
+        and request.headers.get("HX-Request-Type", "partial") != "full"
+        and "HX-History-Restore-Request" not in request.headers
+    )
+
+
 def hx_source() -> str | None:
     """The element that sent the request, as htmx 4 names it: `tag#id`."""
     return request.headers.get("HX-Source")
@@ -25,11 +35,12 @@ def client_redirect(location: str) -> Response:
 
 
 def render(template: str, block: str | None = None, status: int = 200, **context: Any) -> Response:
-    """The full page, or for an htmx request only `block` of it; caches are told they differ."""
-    if block is not None and is_htmx():
+    """The full page, or for an htmx request for a part only `block` of it; caches are told
+    they differ."""
+    if block is not None and wants_fragment():
         body = render_block(template, block, **context)
     else:
         body = render_template(template, **context)
     response = make_response(body, status)
-    response.vary.add("HX-Request")
+    response.vary.update(("HX-Request", "HX-Request-Type", "HX-History-Restore-Request"))
     return response

@@ -30,20 +30,10 @@ def is_anonymous() -> bool:
     return not current_user.is_authenticated
 
 
-def wants_fragment() -> bool:
-    """An htmx request for a part of the page. htmx 4 asks for the whole page (restoring
-    history, or targeting <body>) with `HX-Request-Type: full`."""
-    return (
-        htmx.is_htmx()
-        and request.headers.get("HX-Request-Type", "partial") != "full"
-        and "HX-History-Restore-Request" not in request.headers
-    )
-
-
 def entity_tag(parts: Iterable[object]) -> str:
     """A strong ETag over what the response shows and for whom (language, viewer, fragment)."""
     viewer = None if is_anonymous() else current_user.id
-    key = repr((tuple(parts), str(get_locale()), viewer, wants_fragment()))
+    key = repr((tuple(parts), str(get_locale()), viewer, htmx.wants_fragment()))
     return hashlib.sha256(key.encode()).hexdigest()[:40]
 
 

@@ -156,7 +156,7 @@ def search_publications(council: Council):  # noqa: ANN201
     hits = search.find(council, terms) if terms else []
     response = htmx.render(
         "publication/search.html",
-        block="results" if caching.wants_fragment() else None,
+        block="results",
         council=council,
         query=raw.strip(),
         terms=terms,
