@@ -194,7 +194,16 @@ def composition(**changes: object) -> dict:
         ("composition", composition(votes=-1), "votes of group 'A' cannot be negative"),
         ("composition", composition(votes=True), "votes of group 'A' must be a whole number"),
         ("composition", composition(mayors=1.0), "mayors of group 'A' must be a whole number"),
-        ("composition", composition(mayors=18), "mayors (18) exceed municipalities (17)"),
+        (
+            "composition",
+            composition(mayors=18, council_seats=30),
+            "mayors (18) exceed municipalities (17)",
+        ),
+        (
+            "composition",
+            composition(mayors=4),
+            "mayors of group 'A' (4) exceed its council_seats (3)",
+        ),
         ("composition", {"municipalities": 17, "groups": [GROUP, GROUP]}, "duplicate group name"),
         ("composition", {"groups": [GROUP]}, "input: missing key 'municipalities'"),
         ("composition", composition(seats=3), "groups[0]: unknown key 'seats'"),

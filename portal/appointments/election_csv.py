@@ -147,6 +147,15 @@ def parse_results(data: bytes) -> list[GroupLine]:
         }
         if None in counts.values() or not name:
             continue
+        if counts["mayors"] > counts["council_seats"]:  # type: ignore[operator]
+            problems.append(
+                _(
+                    "Linje %(line)d: en borgmester har et mandat, så borgmestrene kan højst være "
+                    "lige så mange som mandaterne.",
+                    line=number,
+                )
+            )
+            continue
         groups.append(GroupLine(name, letter, **counts))  # type: ignore[arg-type]
     if not problems and not groups:
         problems.append(_("Filen har ingen grupper under overskriftslinjen."))

@@ -106,6 +106,11 @@ def _check(municipalities: int, groups: Sequence[GroupVotes]) -> None:
         whole_number(group.votes, f"votes of group {name!r}")
         whole_number(group.mayors, f"mayors of group {name!r}")
         whole_number(group.council_seats, f"council_seats of group {name!r}")
+        if group.mayors > group.council_seats:  # a mayor holds a seat on their council
+            raise InvalidInput(
+                f"mayors of group {name!r} ({group.mayors}) exceed its council_seats"
+                f" ({group.council_seats})"
+            )
     mayors = sum(group.mayors for group in groups)
     if mayors > municipalities:
         raise InvalidInput(f"mayors ({mayors}) exceed municipalities ({municipalities})")

@@ -52,6 +52,7 @@ def test_rule_1_0_bad_lines_are_named_by_number_and_nothing_is_stored(app, clien
     election = make_election(scene.council, TIED)
     sign_in(client, scene.staff)
     bad = b"name,votes,mayors,council_seats\nA,100,1,5\nB,-3,0,2\n,10,0,1\nA,12,0,1\nD,7,x,1\nE,7\n"
+    bad += b"F,9,3,2\n"
     response = upload(client, scene.election_url(election, "/import"), bad, headers=HTMX)
     assert response.status_code == 422
     assert response.text.lstrip().startswith('<form method="post" class="stacked" id="import-form"')
@@ -61,6 +62,8 @@ def test_rule_1_0_bad_lines_are_named_by_number_and_nothing_is_stored(app, clien
         "Linje 5: A står allerede på linje 2.",
         "Linje 6: borgmestre skal være et helt tal på 0 eller mere, ikke »x«.",
         "Linje 7: der skal være 4 felter, ikke 2.",
+        "Linje 8: en borgmester har et mandat, så borgmestrene kan højst være lige så mange som"
+        " mandaterne.",
         "Intet er gemt.",
     ):
         assert message in response.text

@@ -169,6 +169,7 @@ def test_rule_1_1_decimal_text_rounds_half_away_from_zero():
         (17, [("A", 0, 0, 1)], "no group has any votes"),
         (17, [("A", 5, 0, 0)], "no group qualifies for a seat"),
         (17, [("", 5, 0, 1)], "a group name must be a non-empty string"),
+        (17, [("A", 5, 2, 1)], r"mayors of group 'A' \(2\) exceed its council_seats \(1\)"),
     ],
 )
 def test_rule_1_1_invalid_input_is_refused_with_a_precise_message(municipalities, rows, message):
@@ -194,7 +195,7 @@ def regions(draw, max_municipalities: int = 20) -> tuple[int, list[GroupVotes]]:
         mayors = draw(st.integers(0, mayors_left))
         mayors_left -= mayors
         votes = draw(st.integers(0, 100_000))
-        seats = draw(st.integers(0, 40))
+        seats = draw(st.integers(mayors, 40))  # a mayor holds a council seat
         rows.append(GroupVotes(name, votes, mayors, seats))
     assume(any(row.votes for row in rows))
     return municipalities, rows
