@@ -108,8 +108,8 @@ def test_absence_substitute_answers_and_the_board_shows_the_quorum(
     # The secretariat's board: the substitute attends, so the quorum is met (rule 3.7).
     sign_in_as(page, "Sekretariatet", demo_people.staff)
     page.get_by_role("link", name="Administration").click()
-    page.get_by_role("navigation", name="Administration").get_by_role("link", name="Møder").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("møder")
+    page.get_by_role("navigation", name="Administration").get_by_role("link", name="Fremmøde").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("fremmøde og afbud")
     assert_accessible(page)
     page.get_by_role("link", name=re.compile(r"^Fremmøde og afbud")).first.click()
     page.wait_for_url(re.compile(r"/fremmoede$"))
