@@ -12,7 +12,8 @@ A batch goes in three steps, each its own transaction:
    one message in flight (same Message-ID) once its lease has run out.
 
 A failure puts the row back to PENDING with an exponential back-off, or DEAD after
-PORTAL_EMAIL_MAX_ATTEMPTS tries; staff can retry a dead one (`operations.retry_dead`).
+PORTAL_EMAIL_MAX_ATTEMPTS tries, or at once when the mail server refuses the message for good
+(a 5xx answer); staff can retry a dead one (`operations.retry_dead`).
 A mail server that is down loses nothing: the batch is put back with a back-off.
 """
 
@@ -35,7 +36,13 @@ from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
 from portal.meetings.models import Meeting
-from portal.notifications.mail import Transport, TransportUnavailable, compose, transport_for
+from portal.notifications.mail import (
+    Transport,
+    TransportUnavailable,
+    compose,
+    is_permanent,
+    transport_for,
+)
 from portal.notifications.models import EmailStatus, Notice
 from portal.types import utcnow
 
@@ -194,7 +201,7 @@ def _record_failure(
     notice_id: int, attempts_before: int, error: BaseException, worker: str, now: datetime
 ) -> EmailStatus:
     attempts = attempts_before + 1
-    dead = attempts >= current_app.config["PORTAL_EMAIL_MAX_ATTEMPTS"]
+    dead = is_permanent(error) or attempts >= current_app.config["PORTAL_EMAIL_MAX_ATTEMPTS"]
     status = EmailStatus.DEAD if dead else EmailStatus.PENDING
     db.session.execute(
         update(Notice)

@@ -137,6 +137,17 @@ class TransportUnavailable(Exception):
     batch is not tried, and every message waits for its next attempt."""
 
 
+def is_permanent(error: BaseException) -> bool:
+    """An SMTP 5xx answer: the server will refuse this message again (RFC 5321, 4.2.1), so
+    trying it again for hours only delays telling staff. 4xx answers are worth retrying."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        return bool(codes) and all(500 <= code < 600 for code in codes)
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 500 <= error.smtp_code < 600
+    return False
+
+
 class Transport(Protocol):
     def send(self, notice_id: int, message: EmailMessage) -> None:
         """Hand over one message; raises if it was not accepted."""

@@ -24,6 +24,7 @@ from portal import create_app
 from portal.extensions import db
 from portal.notifications import delivery
 from portal.notifications.delivery import LEASE, claim_due, deliver_batch, retry_delay
+from portal.notifications.mail import is_permanent
 from portal.notifications.models import EmailStatus, Notice
 from portal.notifications.operations import retry_dead
 from portal.types import utcnow
@@ -152,7 +153,7 @@ class RefusesOne:
 
     def send(self, notice_id: int, message: EmailMessage) -> None:
         if notice_id == self.refused_id:
-            raise smtplib.SMTPRecipientsRefused({"x@example.org": (550, b"no such user")})
+            raise smtplib.SMTPRecipientsRefused({"x@example.org": (450, b"mailbox busy")})
         self.sent.append(message)
 
     def close(self) -> None:
@@ -173,7 +174,39 @@ def test_one_refused_message_does_not_hold_up_the_others(mail_app):
     assert not transport.closed  # the caller's transport is the caller's to close
     first, refused, last = reload(notices)
     assert first.email_status is last.email_status is EmailStatus.SENT
-    assert refused.email_status is EmailStatus.PENDING and "no such user" in refused.last_error
+    assert refused.email_status is EmailStatus.PENDING and "mailbox busy" in refused.last_error
+
+
+def test_a_message_the_server_refuses_for_good_is_dead_at_once(smtp_app, smtp):
+    """A 5xx answer will come again: staff see it among the dead e-mails now, not in hours."""
+    smtp_app.config["PORTAL_EMAIL_MAX_ATTEMPTS"] = 8
+    [notice] = queue_notices(1)
+    smtp.refuse("554 5.7.1 Afvist")
+    assert deliver_batch("w1").dead == 1
+    [notice] = reload([notice])
+    assert (notice.email_status, notice.attempts) == (EmailStatus.DEAD, 1)
+    assert notice.next_attempt_at is None and "554" in notice.last_error
+
+
+@pytest.mark.parametrize(
+    ("error", "permanent"),
+    [
+        (smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"no such user")}), True),
+        (
+            smtplib.SMTPRecipientsRefused(
+                {"a@example.org": (550, b"no such user"), "b@example.org": (452, b"full")}
+            ),
+            False,
+        ),
+        (smtplib.SMTPDataError(552, b"too big"), True),
+        (smtplib.SMTPDataError(451, b"try later"), False),
+        (smtplib.SMTPSenderRefused(553, b"bad sender", "portal@example.org"), True),
+        (smtplib.SMTPServerDisconnected("gone"), False),
+        (OSError("reset"), False),
+    ],
+)
+def test_only_5xx_answers_are_permanent(error: BaseException, permanent: bool):
+    assert is_permanent(error) is permanent
 
 
 def test_a_claim_is_not_taken_over_until_its_lease_runs_out(smtp_app, smtp):
