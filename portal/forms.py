@@ -12,13 +12,15 @@ from wtforms import Field
 from wtforms.fields.choices import SelectChoice
 from wtforms.fields.form import FormField
 from wtforms.fields.list import FieldList
+from wtforms.validators import InputRequired
 
 # The empty first option of a select.
 NO_CHOICE = SelectChoice("", _l("— vælg —"))
 
+WTFORMS_REQUIRED = "This field is required."
 # WTForms' built-in messages that the portal's forms can show, in Danish.
 WTFORMS_DANISH = {
-    "This field is required.": _l("Skal udfyldes."),
+    WTFORMS_REQUIRED: _l("Skal udfyldes."),
     "Not a valid date value.": _l("Skriv en dato som åååå-mm-dd, fx 2027-01-31."),
     "Not a valid datetime value.": _l("Skriv dato og klokkeslæt, fx 2027-01-31 10:00."),
     "Not a valid choice.": _l("Vælg en af mulighederne."),
@@ -75,11 +77,36 @@ class PortalForm(FlaskForm):
             return DanishMessages()
 
     def validate(self, extra_validators=None) -> bool:  # noqa: ANN001
-        """The fields' own validation, and no control characters in any posted text."""
+        """The fields' own validation, no control characters in any posted text, and no
+        required text that is only spaces."""
         valid = super().validate(extra_validators)
         for field in _leaf_fields(iter(self)):
             values = [v for v in (field.raw_data or []) if isinstance(v, str)]
             if any(CONTROL_CHARACTERS.search(value) for value in values):
                 field.errors = [*field.errors, CONTROL_CHARACTER_MESSAGE]
                 valid = False
+            elif blank_but_required(field):
+                field.errors = [*field.errors, required_message(field)]
+                valid = False
         return valid
+
+
+def _input_required(field: Field) -> InputRequired | None:
+    return next((v for v in field.validators if isinstance(v, InputRequired)), None)
+
+
+def blank_but_required(field: Field) -> bool:
+    """InputRequired looks at the text as posted, before the `strip` filter: "   " passes it
+    and would be stored as ""."""
+    return (
+        not field.errors
+        and _input_required(field) is not None
+        and isinstance(field.data, str)
+        and not field.data.strip()
+    )
+
+
+def required_message(field: Field) -> str:
+    validator = _input_required(field)
+    message = validator.message if validator is not None else None
+    return str(message) if message else field.gettext(WTFORMS_REQUIRED)

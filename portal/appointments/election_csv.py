@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+
+from portal.appointments.election_forms import MAX_COUNT
+from portal.forms import CONTROL_CHARACTERS
 
 REQUIRED_COLUMNS = ("name", "votes", "mayors", "council_seats")
 OPTIONAL_COLUMNS = ("letter",)
@@ -29,6 +33,8 @@ MAX_BYTES = 256 * 1024
 MAX_GROUPS = 200
 NAME_LENGTH = 120
 LETTER_LENGTH = 10
+DIGITS = re.compile(r"[0-9]+")
+MAX_DIGITS = len(str(MAX_COUNT))
 
 
 @dataclass(frozen=True)
@@ -61,10 +67,12 @@ def _delimiter(first_line: str) -> str:
 
 def _count(value: str, line: int, column_label: str, problems: list[str]) -> int | None:
     text = value.strip().replace(".", "").replace(" ", "")  # 152.243 as written in Danish
-    if not text.isdigit():
+    # ASCII digits only (str.isdigit() also takes "²"), and no more than a form accepts;
+    # the length is checked first, as int() refuses strings of over 4,300 digits.
+    if not DIGITS.fullmatch(text) or len(text) > MAX_DIGITS or int(text) > MAX_COUNT:
         problems.append(
             _(
-                "Linje %(line)d: %(column)s skal være et helt tal på 0 eller mere, "
+                "Linje %(line)d: %(column)s skal være et helt tal fra 0 til 100.000.000, "
                 "ikke »%(value)s«.",
                 line=line,
                 column=column_label,
@@ -141,6 +149,11 @@ def parse_results(data: bytes) -> list[GroupLine]:
             seen[name.lower()] = number
         if len(letter) > LETTER_LENGTH:
             problems.append(_("Linje %(line)d: bogstavet er længere end 10 tegn.", line=number))
+        if CONTROL_CHARACTERS.search(name + letter):
+            problems.append(
+                _("Linje %(line)d: teksten indeholder et tegn, der ikke kan gemmes.", line=number)
+            )
+            continue
         counts = {
             column: _count(row[index[column]], number, labels[column], problems)
             for column in ("votes", "mayors", "council_seats")

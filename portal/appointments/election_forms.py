@@ -4,6 +4,8 @@ vice-chair (rules 1.15–1.16). Cross-record rules live in election_operations."
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -21,9 +23,15 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.councils.forms import REQUIRED, optional_int, strip
 from portal.forms import PortalForm
+from portal.meetings.forms import copenhagen_moment, require_wall_time
 from portal.rules.constitution import Vacancy
 
-NOT_NEGATIVE = _l("Skriv et helt tal på 0 eller mere.")
+# Far above any region's votes (Denmark has under 5 million voters), and inside a database
+# integer: a typo of many digits gets a message, not an overflow.
+MAX_COUNT = 100_000_000
+COUNT_RANGE = NumberRange(
+    min=0, max=MAX_COUNT, message=_l("Skriv et helt tal fra 0 til 100.000.000.")
+)
 
 
 class ElectionForm(PortalForm):
@@ -49,17 +57,17 @@ class GroupResultForm(PortalForm):
     )
     votes = IntegerField(
         _l("Stemmer i regionen"),
-        validators=[InputRequired(REQUIRED), NumberRange(min=0, message=NOT_NEGATIVE)],
+        validators=[InputRequired(REQUIRED), COUNT_RANGE],
     )
     mayors = IntegerField(
         _l("Borgmestre"),
         default=0,
-        validators=[InputRequired(REQUIRED), NumberRange(min=0, message=NOT_NEGATIVE)],
+        validators=[InputRequired(REQUIRED), COUNT_RANGE],
     )
     council_seats = IntegerField(
         _l("Mandater i kommunalbestyrelserne"),
         default=0,
-        validators=[InputRequired(REQUIRED), NumberRange(min=0, message=NOT_NEGATIVE)],
+        validators=[InputRequired(REQUIRED), COUNT_RANGE],
     )
     group_id = SelectField(
         _l("Rådets gruppe"),
@@ -110,6 +118,14 @@ class ConstitutingMeetingForm(PortalForm):
         validators=[InputRequired(REQUIRED)],
         description=_l("Dato og klokkeslæt. Senest 31. januar efter valget (regel 1.3)."),
     )
+
+    def validate_starts_at(self, field: DateTimeLocalField) -> None:
+        if field.data is not None:
+            require_wall_time(field.data.date(), field.data.time())
+
+    def moment(self) -> datetime:
+        """The moment typed on the Copenhagen clock, in UTC (only after the form validated)."""
+        return copenhagen_moment(self.starts_at.data.date(), self.starts_at.data.time())
 
 
 class AllianceForm(PortalForm):

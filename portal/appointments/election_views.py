@@ -11,7 +11,6 @@ the form again with its messages and 422 (for htmx only the form's block).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from flask import abort, flash, redirect, url_for
@@ -466,11 +465,6 @@ def show_constitution(council: Council, election_id: int):  # noqa: ANN201
     return htmx.render("appointments/constitution.html", **constitution_context(council, election))
 
 
-def _local(moment: datetime) -> datetime:
-    """A time typed in the form is Copenhagen wall-clock time."""
-    return moment.replace(tzinfo=COPENHAGEN)
-
-
 @bp.post(CONSTITUTION + "/moede")
 @allow(COUNCIL_STAFF)
 def set_constituting_meeting(council: Council, election_id: int):  # noqa: ANN201
@@ -478,7 +472,7 @@ def set_constituting_meeting(council: Council, election_id: int):  # noqa: ANN20
     form = ConstitutingMeetingForm()
     return answer(
         form,
-        lambda: election_operations.set_constituting_meeting(election, _local(form.starts_at.data)),
+        lambda: election_operations.set_constituting_meeting(election, form.moment()),
         _("Tidspunktet for det konstituerende møde er gemt."),
         constitution_url(election, "meeting"),
         "appointments/constitution.html",

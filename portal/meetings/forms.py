@@ -45,6 +45,30 @@ def copenhagen_moment(day: date, clock: time) -> datetime:
     return first.astimezone(UTC)
 
 
+def require_wall_time(day: date, clock: time) -> datetime:
+    """`copenhagen_moment`, with the skipped and the doubled hour refused in Danish."""
+    try:
+        return copenhagen_moment(day, clock)
+    except NonexistentTime as error:
+        raise ValidationError(
+            _(
+                "Klokken %(clock)s findes ikke den %(day)s: urene stilles frem fra 02:00 "
+                "til 03:00 ved overgangen til sommertid. Vælg et andet klokkeslæt.",
+                clock=clock.strftime("%H:%M"),
+                day=format_date(day, "d. MMMM y"),
+            )
+        ) from error
+    except AmbiguousTime as error:
+        raise ValidationError(
+            _(
+                "Klokken %(clock)s findes to gange den %(day)s: urene stilles tilbage fra "
+                "03:00 til 02:00 ved overgangen til vintertid. Vælg et andet klokkeslæt.",
+                clock=clock.strftime("%H:%M"),
+                day=format_date(day, "d. MMMM y"),
+            )
+        ) from error
+
+
 class ClockField(TimeField):
     """A time of day as hh:mm, with the message in Danish (WTForms has none)."""
 
@@ -86,26 +110,7 @@ class MeetingForm(PortalForm):
     def validate_clock(self, field: TimeField) -> None:
         if self.day.data is None or field.data is None:
             return  # the missing part has its own message
-        try:
-            copenhagen_moment(self.day.data, field.data)
-        except NonexistentTime as error:
-            raise ValidationError(
-                _(
-                    "Klokken %(clock)s findes ikke den %(day)s: urene stilles frem fra 02:00 "
-                    "til 03:00 ved overgangen til sommertid. Vælg et andet klokkeslæt.",
-                    clock=field.data.strftime("%H:%M"),
-                    day=format_date(self.day.data, "d. MMMM y"),
-                )
-            ) from error
-        except AmbiguousTime as error:
-            raise ValidationError(
-                _(
-                    "Klokken %(clock)s findes to gange den %(day)s: urene stilles tilbage fra "
-                    "03:00 til 02:00 ved overgangen til vintertid. Vælg et andet klokkeslæt.",
-                    clock=field.data.strftime("%H:%M"),
-                    day=format_date(self.day.data, "d. MMMM y"),
-                )
-            ) from error
+        require_wall_time(self.day.data, field.data)
 
     def starts_at(self) -> datetime:
         """The moment typed, in UTC (only after the form validated)."""

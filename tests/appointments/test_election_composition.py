@@ -149,7 +149,7 @@ def test_rule_1_1_bad_numbers_are_refused_in_danish(client, scene):
     election = make_election(scene.council, [])
     response = add(client, scene, election, "A", -5, 4, 2)
     assert response.status_code == 422
-    assert "Skriv et helt tal på 0 eller mere." in response.text
+    assert "Skriv et helt tal fra 0 til 100.000.000." in response.text
     assert "En borgmester har et mandat" in response.text
     # More mayors in all than municipalities: shown as the composition's problem.
     for letter in "AB":

@@ -57,10 +57,10 @@ def test_rule_1_0_bad_lines_are_named_by_number_and_nothing_is_stored(app, clien
     assert response.status_code == 422
     assert response.text.lstrip().startswith('<form method="post" class="stacked" id="import-form"')
     for message in (
-        "Linje 3: stemmer skal være et helt tal på 0 eller mere, ikke »-3«.",
+        "Linje 3: stemmer skal være et helt tal fra 0 til 100.000.000, ikke »-3«.",
         "Linje 4: navnet mangler.",
         "Linje 5: A står allerede på linje 2.",
-        "Linje 6: borgmestre skal være et helt tal på 0 eller mere, ikke »x«.",
+        "Linje 6: borgmestre skal være et helt tal fra 0 til 100.000.000, ikke »x«.",
         "Linje 7: der skal være 4 felter, ikke 2.",
         "Linje 8: en borgmester har et mandat, så borgmestrene kan højst være lige så mange som"
         " mandaterne.",

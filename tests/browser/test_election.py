@@ -67,7 +67,7 @@ def test_staff_upload_results_see_the_composition_and_confirm_it(
     assert answer.value.status == 422
     problems = page.locator("#import-problems")
     expect(problems).to_contain_text(
-        "Linje 3: stemmer skal være et helt tal på 0 eller mere, ikke »mange«."
+        "Linje 3: stemmer skal være et helt tal fra 0 til 100.000.000, ikke »mange«."
     )
     expect(problems).to_contain_text("Intet er gemt.")
     expect(page.get_by_text("Ingen resultater endnu.")).to_be_visible()
