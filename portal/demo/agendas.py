@@ -1,8 +1,7 @@
 """Demo agendas: the next ordinary meeting's agenda sent out, and the last meeting's.
 
 Both carry a closed item, so the demo shows what members read in full and what the public
-sees of it ("Lukket punkt" and the number, rule 3.0). No notices are written: the demo's
-inboxes start with the welcome only.
+sees of it ("Lukket punkt" and the number, rule 3.0). No notices are written for the agendas.
 """
 
 from __future__ import annotations
@@ -15,7 +14,8 @@ from sqlalchemy.orm import Session
 from portal.agendas.models import AgendaItem, PublicationKind
 from portal.agendas.publishing import publish
 from portal.agendas.snapshot import build_content
-from portal.councils.models import Council, Person, StaffAssignment
+from portal.councils.models import Council, Person
+from portal.demo.lookups import secretary
 from portal.meetings.models import Meeting, MeetingKind
 from portal.rules.calendar import COPENHAGEN, agenda_deadline, local_date
 
@@ -115,12 +115,7 @@ def build_demo_agendas(session: Session, council: Council, today: date) -> None:
         .where(Meeting.council_id == council.id, Meeting.kind == MeetingKind.ORDINARY)
         .order_by(Meeting.starts_at)
     ).all()
-    staff = session.scalars(
-        select(Person)
-        .join(StaffAssignment, StaffAssignment.person_id == Person.id)
-        .where(StaffAssignment.council_id == council.id)
-        .order_by(StaffAssignment.id)
-    ).first()
+    staff = secretary(session, council)
     past = [m for m in meetings if local_date(m.starts_at) < today]
     upcoming = [m for m in meetings if local_date(m.starts_at) > today]
     if past:

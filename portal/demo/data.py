@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from portal.councils.models import (
     Council,
-    CouncilOffice,
     Group,
     GroupKind,
     Membership,
@@ -25,8 +24,12 @@ from portal.councils.models import (
     SubstituteAssignment,
     SubstituteBasis,
 )
+from portal.demo.absences import build_demo_absence
 from portal.demo.agendas import build_demo_agendas
+from portal.demo.appointments import build_demo_appointments
+from portal.demo.elections import build_demo_election, election_day_before, term_after
 from portal.demo.minutes import build_demo_minutes
+from portal.demo.proposals import build_demo_proposals
 from portal.meetings.models import Meeting, MeetingKind
 from portal.rules.calendar import COPENHAGEN, is_working_day
 
@@ -191,9 +194,12 @@ def build_demo_council(session: Session, today: date) -> Council:
         else:
             assign(membership, first, SubstituteBasis.FIRST_DEPUTY_MAYOR)
 
-    # Chair and vice-chair (rule 1.4): in the demo the mayors of Roskilde and Holbæk.
-    mayor_seats["Roskilde"].office = CouncilOffice.CHAIR
-    mayor_seats["Holbæk"].office = CouncilOffice.VICE_CHAIR
+    # Chair and vice-chair (rule 1.4): the mayors of Roskilde and Holbæk, elected at the
+    # constituting meeting after the election before the last and members since that term
+    # began; portal/demo/elections.py records that election, which gives them the offices.
+    chair, vice_chair = mayor_seats["Roskilde"], mayor_seats["Holbæk"]
+    previous_election = election_day_before(term_start)
+    chair.starts_on = vice_chair.starts_on = term_after(previous_election)
 
     for _ in range(2):
         session.add(
@@ -216,6 +222,10 @@ def build_demo_council(session: Session, today: date) -> Council:
             )
         )
     session.flush()
+    build_demo_election(session, council, previous_election, chair=chair, vice_chair=vice_chair)
     build_demo_agendas(session, council, today)  # portal/demo/agendas.py
     build_demo_minutes(session, council, today)  # portal/demo/minutes.py
+    build_demo_appointments(session, council, today, term_start)  # portal/demo/appointments.py
+    build_demo_proposals(session, council, today)  # portal/demo/proposals.py
+    build_demo_absence(session, council, today)  # portal/demo/absences.py
     return council

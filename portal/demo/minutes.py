@@ -1,9 +1,9 @@
 """Demo minutes: the last meeting's minutes, published (rules 3.4, 3.7, 3.9).
 
 Every item carries a decision, and one a tied vote the chair's vote decided. Attendance comes
-from the absence records like any minutes' (the demo has none: the browser tests expect no
-standing absence). Call after `build_demo_agendas`: it needs the last meeting's published
-agenda. No notices are written: the demo's inboxes start with the welcome only.
+from the absence records like any minutes' (the demo's one absence is for the next meeting, so
+all were present). Call after `build_demo_agendas`: it needs the last meeting's published
+agenda. No notices are written for the minutes.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from portal.agendas.minutes import minutes_content
 from portal.agendas.models import AgendaItem, ChairVote, ItemMinutes, PublicationKind
 from portal.agendas.publishing import publish
-from portal.councils.models import Council, Person, StaffAssignment
+from portal.councils.models import Council
+from portal.demo.lookups import secretary
 from portal.meetings.models import Meeting
 from portal.rules.calendar import local_date
 
@@ -54,12 +55,7 @@ def build_demo_minutes(session: Session, council: Council, today: date) -> None:
     meeting = _last_meeting_with_agenda(session, council, today)
     if meeting is None:
         return
-    staff = session.scalars(
-        select(Person)
-        .join(StaffAssignment, StaffAssignment.person_id == Person.id)
-        .where(StaffAssignment.council_id == council.id)
-        .order_by(StaffAssignment.id)
-    ).first()
+    staff = secretary(session, council)
     written = meeting.starts_at + timedelta(days=2)
     items = session.scalars(
         select(AgendaItem)
@@ -78,7 +74,7 @@ def build_demo_minutes(session: Session, council: Council, today: date) -> None:
                 votes_abstaining=abstaining,
                 chair_vote=chair,
                 updated_at=written,
-                updated_by_id=staff.id if staff else None,
+                updated_by_id=staff.id,
             )
         )
     session.flush()

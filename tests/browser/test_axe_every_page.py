@@ -10,7 +10,9 @@ download, an htmx fragment) is not checked for that role.
 
 Every GET route must be checked as some role, or be listed with a reason in NOT_PAGES (never a
 page) or KNOWN_UNREACHABLE (the demo data has nothing to fill its arguments with): a new page
-nobody checks fails the test.
+nobody checks fails the test. The demo has something of every kind (portal/demo/): proposals,
+an absence with the substitute called in and attending, appointment rounds by majority and by
+d'Hondt, an election with its constitution.
 """
 
 from __future__ import annotations
@@ -20,7 +22,15 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from portal.absences.models import CallInAnswer, SubstituteCallIn
 from portal.agendas.models import AgendaItem
+from portal.appointments.election_models import (
+    Election,
+    ElectionGroupResult,
+    ElectionStatus,
+    OfficeHolding,
+)
+from portal.appointments.models import AppointmentMethod, AppointmentRound, RoundStatus
 from portal.councils.models import (
     Council,
     CouncilOffice,
@@ -33,6 +43,7 @@ from portal.councils.models import (
 from portal.extensions import db
 from portal.meetings.models import Meeting
 from portal.policy import declared_rule
+from portal.proposals.models import Proposal, ProposalStatus
 from portal.rules.calendar import local_date
 from tests.browser.axe import axe_violations, describe
 from tests.browser.live import DemoPeople, LiveServer, sign_in_as
@@ -64,18 +75,6 @@ NOT_PAGES: dict[str, str] = {
 # Routes the demo council has nothing behind: no object to fill the arguments with.
 KNOWN_UNREACHABLE: dict[str, str] = {
     "public.index": "the demo has one council: / redirects to its meeting plan",
-    "proposals.show_proposal": "the demo has no proposals",
-    "proposals.edit_proposal": "the demo has no proposals",
-    "proposals.withdraw_proposal": "the demo has no proposals",
-    "proposals.show_received_proposal": "the demo has no proposals",
-    "absences.show_call_in": "the demo has no call-ins (no absences)",
-    "appointments.show_body": "the demo has no appointment bodies",
-    "appointments.edit_body": "the demo has no appointment bodies",
-    "appointments.show_round": "the demo has no appointment rounds",
-    "appointments.show_election": "the demo has no elections",
-    "appointments.edit_group_result": "the demo has no elections",
-    "appointments.show_constitution": "the demo has no elections",
-    "appointments.replace_holder": "the demo has no elections",
 }
 
 # Who sees what: the access rule a view declares (portal/policy.py) → the roles that visit it.
@@ -83,14 +82,23 @@ ROLES_BY_RULE: dict[str, tuple[str, ...]] = {
     "public": ("anonymous", "member"),
     "council_public": ("anonymous", "member"),
     "demo": ("anonymous",),
-    "signed_in": ("member", "substitute", "staff", "chair"),
+    "signed_in": ("member", "substitute", "called_in", "staff", "chair"),
     "council_staff": ("staff",),
     "council_agenda": ("staff", "chair"),
     "council_proposals": ("staff", "chair"),
 }
-# The demo sign-in page's section per role.
+# The roles: anonymous; "member", the demo member with proposals; "substitute", a personal
+# substitute not called in; "called_in", the substitute called in and attending the next
+# meeting; "staff"; "chair". The demo sign-in page's section for each:
 SECTIONS = {"member": "Medlemmer", "substitute": "Stedfortrædere", "staff": "Sekretariatet"}
-SECTIONS["chair"] = "Medlemmer"
+SECTIONS |= {"chair": "Medlemmer", "called_in": "Stedfortrædere"}
+# Pages a role sees of its own: the member their proposals, the called-in substitute the call.
+OWN_PAGES = {
+    ("member", "proposals.show_proposal"),
+    ("member", "proposals.edit_proposal"),
+    ("member", "proposals.withdraw_proposal"),
+    ("called_in", "absences.show_call_in"),
+}
 MINUTES_ENDPOINTS = {"minutes.show_editor", "minutes.show_minutes", "minutes.show_minutes_version"}
 MINUTES_ENDPOINTS |= {"publication.show_minutes", "absences.show_attendance"}
 
@@ -101,15 +109,23 @@ class DemoIds:
     past_meeting: int  # the last meeting: published agenda and minutes
     next_meeting: int  # the next meeting: published agenda
     item_of_next: int
-    extra: dict[str, int] = field(default_factory=dict)
+    # Arguments with more than one demo object worth a look (each gives its own URL).
+    alternatives: dict[str, list[int]] = field(default_factory=dict)
+    people: dict[str, str] = field(default_factory=dict)  # role → whom it signs in as
+
+
+def first(statement: Any) -> Any:
+    value = db.session.scalars(statement).first()
+    assert value is not None, f"the demo data has none: {statement}"
+    return value
 
 
 def read_demo_ids(app: Flask) -> DemoIds:
-    """Ids from the live demo database, read only."""
+    """Ids from the live demo database, read only. The demo's own objects are the oldest of
+    their kind: other browser tests add theirs to the shared server."""
     with app.app_context():
         session = db.session
-        council = session.scalars(select(Council).order_by(Council.id)).first()
-        assert council is not None
+        council = first(select(Council).order_by(Council.id))
         meetings = session.scalars(
             select(Meeting)
             .where(
@@ -121,49 +137,92 @@ def read_demo_ids(app: Flask) -> DemoIds:
         ).all()
         past = next(m for m in meetings if m.minutes_published_at is not None)
         following = next(m for m in meetings if m.minutes_published_at is None)
-        item = session.scalars(
+        item = first(
             select(AgendaItem)
             .where(AgendaItem.meeting_id == following.id)
             .order_by(AgendaItem.position)
-        ).first()
-        assert item is not None
-        membership = session.scalars(
+        )
+        membership = first(
             select(Membership)
             .where(Membership.council_id == council.id, Membership.kind == MembershipKind.MAYOR)
             .order_by(Membership.id)
-        ).first()
-        assert membership is not None
+        )
+        # The member's proposals: one submitted (staff have it too), one a draft.
+        submitted = first(
+            select(Proposal)
+            .where(Proposal.status == ProposalStatus.SUBMITTED)
+            .order_by(Proposal.id)
+        )
+        draft = first(
+            select(Proposal)
+            .where(
+                Proposal.status == ProposalStatus.DRAFT,
+                Proposal.proposer_id == submitted.proposer_id,
+            )
+            .order_by(Proposal.id)
+        )
+        call_in = first(
+            select(SubstituteCallIn)
+            .where(SubstituteCallIn.answer == CallInAnswer.ATTENDING)
+            .order_by(SubstituteCallIn.id)
+        )
+        election = first(
+            select(Election)
+            .where(Election.council_id == council.id, Election.status == ElectionStatus.CONFIRMED)
+            .order_by(Election.id)
+        )
+        rounds = session.scalars(
+            select(AppointmentRound)
+            .where(
+                AppointmentRound.council_id == council.id,
+                AppointmentRound.status == RoundStatus.PUBLISHED,
+            )
+            .order_by(AppointmentRound.id)
+            .limit(2)
+        ).all()
+        assert {r.method for r in rounds} == set(AppointmentMethod), rounds
         ids = DemoIds(
             values={
                 "council_slug": council.slug,
-                "group_id": session.scalars(select(Group.id).order_by(Group.id)).first(),
-                "municipality_id": session.scalars(
-                    select(Municipality.id).order_by(Municipality.id)
-                ).first(),
+                "group_id": first(select(Group.id).order_by(Group.id)),
+                "municipality_id": first(select(Municipality.id).order_by(Municipality.id)),
                 "membership_id": membership.id,
                 "person_id": membership.person_id,
                 "version": 1,
+                "call_in_id": call_in.id,
+                "body_id": rounds[0].body_id,
+                "election_id": election.id,
+                "result_id": first(
+                    select(ElectionGroupResult.id)
+                    .where(ElectionGroupResult.election_id == election.id)
+                    .order_by(ElectionGroupResult.position)
+                ),
+                "holding_id": first(
+                    select(OfficeHolding.id)
+                    .where(OfficeHolding.election_id == election.id)
+                    .order_by(OfficeHolding.id)
+                ),
             },
             past_meeting=past.id,
             next_meeting=following.id,
             item_of_next=item.id,
+            alternatives={
+                "proposal_id": [submitted.id, draft.id],
+                "round_id": [r.id for r in rounds],
+            },
+            people={
+                "member": submitted.proposer.name,
+                "called_in": call_in.substitute.name,
+                "chair": first(
+                    select(Person.name)
+                    .join(Membership, Membership.person_id == Person.id)
+                    .where(Membership.office == CouncilOffice.CHAIR, Membership.ends_on.is_(None))
+                ),
+            },
         )
         assert local_date(past.starts_at) < local_date(following.starts_at)
         session.remove()
     return ids
-
-
-def chair_name(app: Flask) -> str:
-    with app.app_context():
-        chair = db.session.scalars(
-            select(Person)
-            .join(Membership, Membership.person_id == Person.id)
-            .where(Membership.office == CouncilOffice.CHAIR)
-        ).first()
-        assert chair is not None
-        name = chair.name
-        db.session.remove()
-    return name
 
 
 def urls_by_role(app: Flask, ids: DemoIds) -> tuple[dict[str, list[tuple[str, str]]], set[str]]:
@@ -182,14 +241,20 @@ def urls_by_role(app: Flask, ids: DemoIds) -> tuple[dict[str, list[tuple[str, st
         minutes = endpoint in MINUTES_ENDPOINTS
         values["meeting_id"] = ids.past_meeting if minutes else ids.next_meeting
         values["item_id"] = ids.item_of_next
-        missing = [name for name in rule.arguments if values.get(name) is None]
+        known = values.keys() | ids.alternatives.keys()
+        missing = [name for name in rule.arguments if name not in known]
         access = declared_rule(app.view_functions[endpoint])
         if missing or access is None or access.name not in ROLES_BY_RULE:
             unfilled.add(endpoint)
             continue
-        url = adapter.build(endpoint, {name: values[name] for name in rule.arguments}, "GET")
-        for role in ROLES_BY_RULE[access.name]:
-            by_role.setdefault(role, []).append((endpoint, url))
+        # One URL for each alternative of an argument the route takes (at most one such here).
+        varied = [name for name in rule.arguments if name in ids.alternatives]
+        choices = [{name: value} for name in varied for value in ids.alternatives[name]] or [{}]
+        for choice in choices:
+            arguments = {name: choice.get(name, values.get(name)) for name in rule.arguments}
+            url = adapter.build(endpoint, arguments, "GET")
+            for role in ROLES_BY_RULE[access.name]:
+                by_role.setdefault(role, []).append((endpoint, url))
     return by_role, unfilled
 
 
@@ -197,14 +262,10 @@ def test_axe_on_every_page_for_every_role(
     browser: Browser, live_server: LiveServer, demo_people: DemoPeople
 ) -> None:
     app = live_server.app
-    by_role, unfilled = urls_by_role(app, read_demo_ids(app))
-    people = {
-        "member": demo_people.substituted_member,
-        "substitute": demo_people.substitute,
-        "staff": demo_people.staff,
-        "chair": chair_name(app),
-    }
-    checked: set[str] = set()
+    ids = read_demo_ids(app)
+    by_role, unfilled = urls_by_role(app, ids)
+    people = {"substitute": demo_people.substitute, "staff": demo_people.staff, **ids.people}
+    checked: set[tuple[str, str]] = set()  # (role, endpoint)
     pages_by_role: dict[str, int] = {}
     found: list[str] = []
     for role, urls in by_role.items():
@@ -223,7 +284,7 @@ def test_axe_on_every_page_for_every_role(
                     continue  # an htmx fragment
                 response = page.goto(url)
                 assert response is not None and response.status == 200, (role, url)
-                checked.add(endpoint)
+                checked.add((role, endpoint))
                 pages_by_role[role] = pages_by_role.get(role, 0) + 1
                 violations = axe_violations(page)
                 if violations:
@@ -235,8 +296,10 @@ def test_axe_on_every_page_for_every_role(
     # Signed in for real: every role saw pages of its own, not only redirects to sign-in.
     assert set(pages_by_role) == set(by_role), pages_by_role
     assert all(count >= 3 for count in pages_by_role.values()), pages_by_role
+    # The pages only their owner sees were seen by them.
+    assert OWN_PAGES <= checked, sorted(OWN_PAGES - checked)
     routes = {rule.endpoint for rule in app.url_map.iter_rules() if "GET" in (rule.methods or ())}
-    unchecked = routes - checked - NOT_PAGES.keys() - KNOWN_UNREACHABLE.keys()
+    unchecked = routes - {e for _, e in checked} - NOT_PAGES.keys() - KNOWN_UNREACHABLE.keys()
     assert not unchecked, (
         f"GET routes checked by no role: {sorted(unchecked)} (arguments not filled from the "
         f"demo: {sorted(unfilled)}). Fill them, or list them in NOT_PAGES / KNOWN_UNREACHABLE."

@@ -407,7 +407,7 @@ def received_proposal(live_server: LiveServer) -> Iterator[int]:
             starts_at=datetime.combine(
                 local_date(last) + timedelta(days=30), time(15, 0), tzinfo=COPENHAGEN
             ),
-            location="Ringsted Rådhus",
+            location="Odsherred Rådhus",
         )
         db.session.add(meeting)
         db.session.commit()
