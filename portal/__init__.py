@@ -9,6 +9,7 @@ from flask import Flask, has_request_context, request
 
 from portal import config as portal_config
 from portal.extensions import babel, csrf, db, include_in_migrations, login_manager, migrate
+from portal.types import RowIdConverter
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,6 +22,7 @@ def create_app(settings: dict[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    app.url_map.converters["int"] = RowIdConverter  # before any route is added
     merged = portal_config.settings_from_environment()
     merged.update(settings or {})
     app.config.from_mapping(portal_config.flask_config(merged, app.instance_path))

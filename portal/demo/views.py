@@ -17,6 +17,7 @@ from portal.councils.models import (
 )
 from portal.extensions import db
 from portal.policy import DEMO, allow
+from portal.types import row_id
 
 bp = Blueprint("demo", __name__, url_prefix="/demo")
 
@@ -54,8 +55,8 @@ def choose_person():  # noqa: ANN201
 @bp.post("/log-ind")
 @allow(DEMO)
 def sign_in_as():  # noqa: ANN201
-    person_id = request.form.get("person_id", "")
-    person = db.session.get(Person, int(person_id)) if person_id.isdigit() else None
+    person_id = row_id(request.form.get("person_id"))
+    person = db.session.get(Person, person_id) if person_id else None
     if person is None:
         abort(404)
     start_session(person)

@@ -14,11 +14,12 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from portal.attachments.storage import ACCEPTED_TYPES_TEXT
 from portal.forms import PortalForm
+from portal.types import MAX_ID
 
 TITLE_MAX = 300  # the column's length (and an agenda item's title)
 BODY_MAX = 20_000
@@ -76,7 +77,13 @@ class ConfirmForm(PortalForm):
 class MoveForm(PortalForm):
     """The one-click offer to a late proposal: the later meeting to submit it to."""
 
-    meeting_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    meeting_id = IntegerField(
+        widget=HiddenInput(),
+        validators=[
+            InputRequired(),
+            NumberRange(min=1, max=MAX_ID, message=_l("Mødet findes ikke.")),
+        ],
+    )
 
 
 class DecisionForm(PortalForm):
