@@ -22,6 +22,7 @@ from flask_wtf import FlaskForm
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
+from werkzeug.test import TestResponse
 from wtforms.fields.core import UnboundField
 
 from portal import create_app
@@ -290,7 +291,8 @@ def is_danish(body: str) -> bool:
     )
 
 
-def post_and_check(world: World, rule: str, person: Person | None, data: dict) -> None:  # noqa: ANN001
+def post_and_check(world: World, rule: str, person: Person | None, data: dict) -> TestResponse:  # noqa: ANN001
+    """Posts `data` and checks the answer; returns it for checks of what was stored."""
     client = world.app.test_client()
     if person is not None:
         sign_in(client, person)
@@ -304,6 +306,7 @@ def post_and_check(world: World, rule: str, person: Person | None, data: dict) -
         assert not changed, (rule, shown, response.status_code, changed)
         if response.mimetype == "text/html":
             assert is_danish(response.get_data(as_text=True)), (rule, shown, response.status_code)
+    return response
 
 
 def test_every_post_without_csrf_is_refused_and_writes_nothing(world: World):
