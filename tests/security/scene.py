@@ -3,6 +3,8 @@ matrix tells apart (the roles), and the objects whose ids fill the URL arguments
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -29,6 +31,7 @@ from portal.extensions import db
 from portal.notifications import operations as notifications
 from portal.notifications.models import NoticeKind
 from portal.policy import today
+from portal.proposals import operations as proposals
 from portal.rules.calendar import COPENHAGEN
 from portal.types import utcnow
 from tests.appointments.election_scene import PLAIN, confirmed, make_election
@@ -60,6 +63,8 @@ ROLES = (
     "staff",
     "other_staff",  # the other council's secretariat
     "chair",
+    "former_member",  # a member of the council until five days ago (rule 1.9)
+    "declined_substitute",  # a substitute called in for `meeting` who declined (rule 1.8)
 )
 
 # Words found nowhere else: who may see them is declared in SECRETS below.
@@ -69,6 +74,7 @@ PROPOSAL_WORD = "Okapiforslaget"  # the member's submitted proposal
 NOTICE_WORD = "Quokkabeskeden"  # a notice in the member's inbox
 DRAFT_WORD = "Bæverudkastet"  # the member's draft proposal: theirs alone until submitted
 REQUEST_WORD = "Tapirmødet"  # a request for an extraordinary meeting, for the council's members
+FORMER_WORD = "Sælforslaget"  # the former member's proposal, from when they sat in the council
 
 # Rule 3.0 and privacy: which roles may ever receive each word.
 SECRETS: dict[str, frozenset[str]] = {
@@ -78,6 +84,8 @@ SECRETS: dict[str, frozenset[str]] = {
     NOTICE_WORD: frozenset({"member"}),
     REQUEST_WORD: frozenset({"member", "chair", "staff"}),
     DRAFT_WORD: frozenset({"member"}),
+    # Their own words stay theirs to read: the proposal and its receipt in their inbox.
+    FORMER_WORD: frozenset({"former_member", "chair", "staff"}),
 }
 
 
@@ -138,6 +146,37 @@ def build_scene() -> Scene:
     assert call is not None
     absences.answer_call_in(call, attending=True, now=now)
 
+    # A member away from the coming meeting twice over: their substitute said yes, the member
+    # then came after all (the call-in withdrawn), was away again, and the substitute declined
+    # the second call. Neither call-in lets the substitute read the meeting (rule 1.8).
+    away_seat = make_member(council, group=group)
+    declining = make_substitute(away_seat).substitute
+    first_absence = absences.register_absence(
+        meeting,
+        away_seat,
+        by=away_seat.person,
+        by_staff=False,
+        call_substitute=True,
+        reason=None,
+        now=now,
+    )
+    withdrawn_call = call_in_for(first_absence)
+    assert withdrawn_call is not None
+    absences.answer_call_in(withdrawn_call, attending=True, now=now)
+    absences.cancel_absence(first_absence, by=away_seat.person, by_staff=False, now=now)
+    second_absence = absences.register_absence(
+        meeting,
+        away_seat,
+        by=away_seat.person,
+        by_staff=False,
+        call_substitute=True,
+        reason=None,
+        now=now,
+    )
+    declined_call = call_in_for(second_absence)
+    assert declined_call is not None and declined_call.id != withdrawn_call.id
+    absences.answer_call_in(declined_call, attending=False, now=now)
+
     # A past meeting: agenda and minutes published (the substitute reads none of it).
     past = make_meeting(council, starts_at=at_ten(day - timedelta(days=20)))
     past_open = make_item(past, "Regional udviklingsplan")
@@ -169,6 +208,23 @@ def build_scene() -> Scene:
     )
     unsent_file = db.session.scalars(
         select(Attachment).where(Attachment.proposal_id == unsent.id)
+    ).one()
+
+    # A former member: they sat in the council at the past meeting and proposed an item for
+    # it then (with a file); their seat ended five days ago (rule 1.9).
+    former_seat = make_member(council, group=group, ends_on=day - timedelta(days=5))
+    back_then = at_ten(day - timedelta(days=40))
+    former_proposal = draft(
+        former_seat.person,
+        past,
+        title=f"{FORMER_WORD} om skoler",
+        files=[upload(tiny_pdf(), "skoler.pdf")],
+        now=back_then,
+        token="security-former",
+    )
+    proposals.submit_proposal(former_proposal, by=former_seat.person, now=back_then)
+    former_file = db.session.scalars(
+        select(Attachment).where(Attachment.proposal_id == former_proposal.id)
     ).one()
 
     # A long leave of the member, a request for an extraordinary meeting, a notice.
@@ -249,6 +305,8 @@ def build_scene() -> Scene:
         "staff": staff,
         "other_staff": other_staff,
         "chair": chair.person,
+        "former_member": former_seat.person,
+        "declined_substitute": declining,
     }
     scene = Scene(council=council, other_council=other_council, people=people)
     scene.ids = {
@@ -288,6 +346,11 @@ def build_scene() -> Scene:
         "provider_name": "nobody",
         "second_election_id": second_election.id,
         "second_round_id": second_round.id,
+        # the new roles' own objects, for the tests of what stays theirs
+        "former_proposal_id": former_proposal.id,
+        "former_attachment_id": former_file.id,
+        "declined_call_in_id": declined_call.id,
+        "withdrawn_call_in_id": withdrawn_call.id,
     }
     scene.other_ids = {
         "meeting_id": other_meeting.id,
@@ -316,6 +379,31 @@ def database_state() -> dict[str, list[tuple[Any, ...]]]:
         rows = db.session.execute(select(table).order_by(*order))
         state[table.name] = [tuple(row) for row in rows]
     return state
+
+
+def restore(state: dict[str, list[tuple[Any, ...]]]) -> None:
+    """Every table back to `state`, row for row (ids included; referenced rows first)."""
+    db.session.commit()
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    for table in db.metadata.sorted_tables:
+        keys = [column.key for column in table.columns]
+        if rows := state.get(table.name):
+            db.session.execute(table.insert(), [dict(zip(keys, row, strict=True)) for row in rows])
+    db.session.commit()
+    db.session.expire_all()
+
+
+@contextmanager
+def put_back() -> Iterator[None]:
+    """Undo whatever the block changes in the database: a test that must change the shared
+    scene leaves it as it found it, so the order of the tests does not matter."""
+    state = database_state()
+    try:
+        yield
+    finally:
+        db.session.rollback()
+        restore(state)
 
 
 def changed_tables(before: dict[str, Any], after: dict[str, Any]) -> list[str]:

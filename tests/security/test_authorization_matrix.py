@@ -5,17 +5,22 @@ data; refused requests change nothing; no answer is a 500."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from itertools import product
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from werkzeug.routing import Rule
 
+from portal.absences.models import CallInAnswer, SubstituteCallIn
+from portal.councils.models import Membership
 from portal.extensions import db
 from portal.notifications.models import Notice
-from portal.policy import declared_rule
+from portal.policy import declared_rule, today
+from portal.proposals.models import Proposal
 from tests.conftest import portal_app, sign_in
 from tests.security.matrix import (
     DENIED,
@@ -33,6 +38,7 @@ from tests.security.matrix import (
 from tests.security.scene import (
     CLOSED_NOW,
     CLOSED_PAST,
+    FORMER_WORD,
     NOTICE_WORD,
     PROPOSAL_WORD,
     REQUEST_WORD,
@@ -41,8 +47,12 @@ from tests.security.scene import (
     build_scene,
     changed_tables,
     database_state,
+    put_back,
 )
 
+# Rule 3.0: "members" are today's members. The former member sat in the past meeting, but a
+# closed item stays closed to someone who has left the council (rule 1.9), and a substitute
+# who declined or whose call-in was withdrawn does not attend (rule 1.8): neither reads.
 READERS = ("member", "chair", "staff", "substitute")  # the coming meeting's material (3.0)
 PAST_READERS = ("member", "chair", "staff")  # the past meeting's: its minutes are out
 SIGNED_IN_ROLES = tuple(role for role in ROLES if role != "anonymous")
@@ -271,7 +281,10 @@ BY_RULE: dict[str, dict[str, Outcome]] = {
 
 # Exceptions for objects of one person (the member's absence, call-in, proposal, leave,
 # notice) or one meeting's readers (rule 3.0). For POST-only routes the outcome of an allowed
-# role is what an empty form gets; refused roles must change nothing.
+# role is what an empty form gets; refused roles must change nothing. The former member and
+# the declined substitute are outsiders here: the pages every signed-in person has (inbox,
+# overview, own proposals, settings) answer them, without anyone else's words (SECRETS); what
+# stays theirs is asked by the tests of their own objects below.
 BY_ENDPOINT: dict[str, dict[str, Outcome]] = {
     "absences.answer_call_in": only("substitute", ok=422),  # the substitute's own call-in
     "absences.cancel_absence": only("member", "chair", ok=REDIRECT),  # own absence
@@ -319,8 +332,8 @@ def expected(app: Flask, endpoint: str) -> dict[str, Outcome]:
 @pytest.fixture(scope="module")
 def world(schema: str) -> Iterator[tuple[Flask, Scene, dict[str, FlaskClient]]]:
     """One scene per backend for the whole module. The tests only read (opening a notice marks
-    it read), are refused, or touch what no later test looks at; the one that posts forms as
-    the allowed roles comes last."""
+    it read), are refused, or touch what no other test looks at (notices marked read); those
+    whose forms go through put the scene back (`put_back`), so they may run in any order."""
     with portal_app(schema) as app:
         scene = build_scene()
         yield app, scene, clients(app, scene)
@@ -462,11 +475,28 @@ def test_secret_words_reach_their_readers(world):  # noqa: ANN001
         ("member", "/beskeder"): NOTICE_WORD,
         ("chair", "/anmodninger"): REQUEST_WORD,
         ("staff", "/kkr/sjaelland/admin/anmodninger"): REQUEST_WORD,
+        # Rule 1.9: the former member keeps their own proposal, its file and its receipt.
+        ("former_member", f"/forslag/{ids['former_proposal_id']}"): FORMER_WORD,
+        ("former_member", "/beskeder"): FORMER_WORD,
+        ("chair", f"/kkr/sjaelland/admin/forslag/{ids['former_proposal_id']}"): FORMER_WORD,
+        (
+            "former_member",
+            f"/forslag/{ids['former_proposal_id']}/bilag/{ids['former_attachment_id']}",
+        ): "%PDF",
+        # Rule 1.8: the declined substitute keeps their own call-in page.
+        ("declined_substitute", f"/indkaldelser/{ids['declined_call_in_id']}"): called_for(
+            ids["declined_call_in_id"]
+        ),
     }
     for (role, url), word in seen.items():
         answer = ask(by_role[role], role, "GET", url)
         assert answer.status == 200, (role, url)
         assert word in answer.body, (role, url, word)
+
+
+def called_for(call_in_id: int) -> str:
+    """The name of the member a call-in stands in for: its page names them."""
+    return db.session.get(SubstituteCallIn, call_in_id).membership.person.name
 
 
 def posts(rule: Rule) -> bool:
@@ -488,6 +518,7 @@ def test_refused_posts_change_nothing(world):  # noqa: ANN001
     before = database_state()
     wrong = []
     asked = 0
+    refused_someone = set()
     for rule in routes(app):
         if not posts(rule):
             continue
@@ -495,11 +526,137 @@ def test_refused_posts_change_nothing(world):  # noqa: ANN001
         for role, wanted in refused_roles(app, rule):
             answer = ask(by_role[role], role, "POST", url)
             asked += 1
+            refused_someone.add(role)
             if not matches(answer, wanted):
                 wrong.append(describe(answer, wanted))
     assert wrong == []
     assert asked > 150
+    assert refused_someone == set(SIGNED_IN_ROLES) | {"anonymous"}
     assert changed_tables(before, database_state()) == []
+
+
+def test_rule_3_0_a_former_member_no_longer_reads_the_meeting_they_sat_in(world):  # noqa: ANN001
+    """The former member sat in the past meeting. Its full agenda, minutes, their PDFs and
+    the closed item's file are for today's members (rule 3.0, our reading; rule 1.9): refused
+    to them, while the chair reads the closed item there (so the check can fail)."""
+    app, scene, by_role = world
+    past = {
+        **scene.ids,
+        "meeting_id": scene.ids["past_meeting_id"],
+        "attachment_id": scene.ids["past_closed_attachment_id"],
+        "version": scene.ids["minutes_version"],
+    }
+    endpoints = (
+        "agendas.show_agenda",
+        "agendas.download_attachment",
+        "minutes.show_minutes",
+        "minutes.show_minutes_version",
+        "publication.member_agenda_pdf",
+        "publication.member_minutes_pdf",
+    )
+    rules = {rule.endpoint: rule for rule in routes(app) if rule.endpoint in endpoints}
+    assert set(rules) == set(endpoints)
+    wrong = []
+    for rule in rules.values():
+        url = url_for_rule(app, rule, past)
+        answer = ask(by_role["former_member"], "former_member", "GET", url)
+        if not matches(answer, DENIED) or leaks(answer):
+            wrong.append(describe(answer, DENIED))
+    assert wrong == []
+    agenda = url_for_rule(app, rules["agendas.show_agenda"], past)
+    control = ask(by_role["chair"], "chair", "GET", agenda)
+    assert control.status == 200
+    assert CLOSED_PAST in control.body
+
+
+def member_forms(scene: Scene) -> dict[str, dict[str, Any]]:
+    """A complete, valid form for each thing only a member of the council does: the answer
+    must come from who is asking, not from a missing field."""
+    ids = scene.ids
+    day = today()
+    former_seat = db.session.scalars(
+        select(Membership).where(Membership.person_id == scene.people["former_member"].id)
+    ).one()
+    return {
+        f"/moeder/{ids['meeting_id']}/afbud": {"call_substitute": "y", "reason": ""},
+        "/orlov": {
+            "membership_id": former_seat.id,
+            "starts_on": (day + timedelta(days=120)).isoformat(),
+            "ends_on": (day + timedelta(days=240)).isoformat(),
+        },
+        "/anmodninger": {"council_id": scene.council.id, "subject": "Et ekstra møde om havne"},
+        f"/anmodninger/{ids['request_id']}/underskriv": {},
+        "/forslag/nyt": {
+            "form_token": "security-outsider",
+            "meeting_id": ids["later_meeting_id"],
+            "title": "Et forslag udefra",
+            "body": "Rådet drøfter havnene.",
+            "justification": "Havnene ligger i flere kommuner.",
+            "action": "submit",
+        },
+        f"/forslag/{ids['former_proposal_id']}/flyt": {"meeting_id": ids["later_meeting_id"]},
+    }
+
+
+def test_rule_1_9_and_3_2_outsiders_cannot_act_as_members_with_valid_forms(world):  # noqa: ANN001
+    """The former member and the declined substitute post complete forms for what only a
+    member does: an absence from the coming meeting (3.9), a leave (1.6), a request for an
+    extraordinary meeting and a signature (3.1), a proposal (3.2), and the former member's
+    old proposal moved to a coming meeting. Each is refused and nothing changes."""
+    app, scene, by_role = world
+    forms = member_forms(scene)
+    before = database_state()
+    wrong = []
+    for role in ("former_member", "declined_substitute"):
+        for url, data in forms.items():
+            response = by_role[role].post(url, data=data)
+            if response.status_code not in (403, 404, 422):
+                wrong.append(f"POST {url} as {role}: {response.status_code}")
+    assert wrong == []
+    assert changed_tables(before, database_state()) == []
+    # The forms are valid: a member's proposal and the chair's absence go through (controls).
+    with put_back():
+        absence = f"/moeder/{scene.ids['meeting_id']}/afbud"
+        assert by_role["chair"].post(absence, data=forms[absence]).status_code == 303
+        assert by_role["member"].post("/forslag/nyt", data=forms["/forslag/nyt"]).status_code == 303
+        assert db.session.scalars(
+            select(Proposal).where(Proposal.form_token == forms["/forslag/nyt"]["form_token"])
+        ).one()
+
+
+def test_rule_1_8_a_substitute_who_declined_or_was_withdrawn_sees_only_their_call_in(world):  # noqa: ANN001
+    """Their own call-in page answers (with their answer, or that it was withdrawn), without a
+    way to the meeting's agenda; a withdrawn call-in cannot be answered; the attending
+    substitute's page shows the way (so the check can fail)."""
+    _, scene, by_role = world
+    ids = scene.ids
+    agenda = f"/moeder/{ids['meeting_id']}/dagsorden"
+    declined = ask(
+        by_role["declined_substitute"],
+        "declined_substitute",
+        "GET",
+        f"/indkaldelser/{ids['declined_call_in_id']}",
+    )
+    withdrawn_url = f"/indkaldelser/{ids['withdrawn_call_in_id']}"
+    withdrawn = ask(by_role["declined_substitute"], "declined_substitute", "GET", withdrawn_url)
+    own_url = f"/indkaldelser/{ids['call_in_id']}"
+    attending = ask(by_role["substitute"], "substitute", "GET", own_url)
+    assert (declined.status, withdrawn.status, attending.status) == (200, 200, 200)
+    assert agenda not in declined.body
+    assert agenda not in withdrawn.body
+    assert f"{withdrawn_url}/svar" not in withdrawn.body  # nothing to answer
+    assert f"{ids['declined_call_in_id']}/svar" in declined.body  # they may change their mind
+    assert agenda in attending.body
+    assert leaks(declined) == leaks(withdrawn) == []
+
+    before = database_state()
+    answer = by_role["declined_substitute"].post(
+        f"{withdrawn_url}/svar", data={"answer": "attending"}
+    )
+    assert answer.status_code == 422
+    assert changed_tables(before, database_state()) == []
+    call = db.session.get(SubstituteCallIn, ids["withdrawn_call_in_id"])
+    assert call.answer is CallInAnswer.WITHDRAWN
 
 
 def allowed_roles(app: Flask, endpoint: str) -> list[str]:
@@ -611,9 +768,16 @@ def test_objects_of_another_meeting_or_election_are_not_found(world):  # noqa: A
 
 
 def test_allowed_posts_pass_the_gate(world):  # noqa: ANN001
-    """Last, because it changes the scene: an empty form from each role a POST-only route lets
-    in reaches the view (a 303, 422 or 400 of the form, never 403 or a 500)."""
+    """An empty form from each role a POST-only route lets in reaches the view (a 303, 422 or
+    400 of the form, never 403 or a 500). The forms change the scene (an absence cancelled,
+    an item removed, the calendar address revoked): it is put back afterwards."""
     app, scene, _ = world
+    with put_back():
+        wrong = posted_as_the_first_allowed_role(app, scene)
+    assert wrong == []
+
+
+def posted_as_the_first_allowed_role(app: Flask, scene: Scene) -> list[str]:
     wrong = []
     for rule in routes(app):
         if reads(rule):
@@ -631,4 +795,4 @@ def test_allowed_posts_pass_the_gate(world):  # noqa: ANN001
             answer = ask(client, role, "POST", url)
             if not passed_gate(answer, wanted):
                 wrong.append(describe(answer, wanted))
-    assert wrong == []
+    return wrong
