@@ -141,7 +141,7 @@ def build_world(app: Flask) -> World:
         .order_by(Meeting.starts_at)
     ).all()
     proposal = submitted(seat.person, future[-1])
-    absence_operations.register_absence(
+    absence = absence_operations.register_absence(
         future[0],
         seat,
         by=seat.person,
@@ -166,7 +166,10 @@ def build_world(app: Flask) -> World:
         body, 1, by=staff, now=utcnow(), day=today
     )
     election = make_election(council, held_on=date(2025, 11, 18))
-    call_in = db.session.scalar(select(SubstituteCallIn))
+    # The world's own call-in and results: the demo council has its own of both.
+    call_in = db.session.scalar(
+        select(SubstituteCallIn).where(SubstituteCallIn.absence_id == absence.id)
+    )
     item = db.session.scalar(
         select(AgendaItem)
         .join(Meeting)
@@ -192,7 +195,9 @@ def build_world(app: Flask) -> World:
         "body_id": body.id,
         "round_id": appointment_round.id,
         "election_id": election.id,
-        "result_id": _first(select(ElectionGroupResult.id)),
+        "result_id": _first(
+            select(ElectionGroupResult.id).where(ElectionGroupResult.election_id == election.id)
+        ),
         "attachment_id": db.session.scalar(select(func.max(Attachment.id))) or 1,
         "appointment_id": 1,
         "holding_id": 1,
