@@ -64,17 +64,19 @@ def sign_in_by_keyboard(page: Page, section: str, name: str) -> None:
     assert_accessible(page)
 
 
+def mayor_from_the_end(position: int) -> Membership:
+    """The seat of the `position`-th last mayor without an office (0: the last); each test
+    takes its own, inside the live app's context."""
+    return db.session.scalars(
+        select(Membership)
+        .where(Membership.kind == MembershipKind.MAYOR, Membership.office == CouncilOffice.MEMBER)
+        .order_by(Membership.id.desc())
+    ).all()[position]
+
+
 def second_last_mayor(live_server: LiveServer) -> str:
     with live_server.app.app_context():
-        names = db.session.scalars(
-            select(Membership)
-            .where(
-                Membership.kind == MembershipKind.MAYOR,
-                Membership.office == CouncilOffice.MEMBER,
-            )
-            .order_by(Membership.id.desc())
-        ).all()
-        name = names[1].person.name
+        name = mayor_from_the_end(1).person.name
         db.session.remove()
     return name
 
@@ -245,14 +247,7 @@ def pending_call_in(live_server: LiveServer) -> Iterator[CallIn]:
     absence for the next meeting whose agenda is out, calling their substitute in; the absence
     is cancelled afterwards, which withdraws the call-in."""
     with live_server.app.app_context():
-        seat = db.session.scalars(
-            select(Membership)
-            .where(
-                Membership.kind == MembershipKind.MAYOR,
-                Membership.office == CouncilOffice.MEMBER,
-            )
-            .order_by(Membership.id.desc())
-        ).all()[2]
+        seat = mayor_from_the_end(2)
         meeting = db.session.scalars(
             select(Meeting)
             .where(
@@ -387,14 +382,7 @@ def received_proposal(live_server: LiveServer) -> Iterator[int]:
     """A proposal by the fourth-last mayor for a meeting of this test's own (cancelled
     afterwards, with the item the chair places on it)."""
     with live_server.app.app_context():
-        seat = db.session.scalars(
-            select(Membership)
-            .where(
-                Membership.kind == MembershipKind.MAYOR,
-                Membership.office == CouncilOffice.MEMBER,
-            )
-            .order_by(Membership.id.desc())
-        ).all()[3]
+        seat = mayor_from_the_end(3)
         last = db.session.scalars(
             select(Meeting.starts_at)
             .where(Meeting.council_id == seat.council_id, Meeting.cancelled_at.is_(None))
