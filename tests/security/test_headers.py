@@ -183,3 +183,43 @@ def test_the_test_configuration_sends_no_secure_cookie_nor_hsts(client: FlaskCli
     assert header_problems(response, hsts=False) == []
     [cookie] = session_cookies(response)
     assert cookie_problems(cookie, secure=False) == []
+
+
+def post_routes(app: Flask) -> list[Rule]:
+    return sorted(
+        (rule for rule in app.url_map.iter_rules() if "POST" in (rule.methods or ())),
+        key=lambda rule: rule.rule,
+    )
+
+
+def test_posts_refusals_and_errors_carry_the_security_headers_too(
+    configured: tuple[str, Flask],
+):
+    """Not only pages: every POST route (its answer to an empty form: a redirect, a 422 or a
+    refusal), a post without its CSRF token (400), an unknown address (404), a wrong method
+    (405) and the sign-in brake (429)."""
+    kind, app = configured
+    scene = build_scene()
+    staff = app.test_client()
+    sign_in(staff, scene.staff)
+    answers = {f"POST {rule.rule}": staff.post(path_for(rule, scene)) for rule in post_routes(app)}
+    assert len(answers) > 70
+    answers["unknown address"] = staff.get("/findes-ikke")
+    answers["wrong method"] = staff.post("/tilgaengelighed")
+    app.config["WTF_CSRF_ENABLED"] = True  # put back by portal_app
+    answers["no CSRF token"] = staff.post(f"/kkr/{scene.council.slug}/admin/moedeplan/nyt")
+    app.config["PORTAL_SIGN_IN_RATE_LIMIT"] = 1
+    anonymous = app.test_client()
+    anonymous.get("/log-ind/ingen")
+    answers["sign-in brake"] = anonymous.get("/log-ind/ingen")
+
+    statuses = {name: response.status_code for name, response in answers.items()}
+    assert statuses["unknown address"] == 404 and statuses["wrong method"] == 405
+    assert statuses["no CSRF token"] == 400 and statuses["sign-in brake"] == 429
+    assert {name: code for name, code in statuses.items() if code >= 500} == {}
+    failures = {
+        name: problems
+        for name, response in answers.items()
+        if (problems := header_problems(response, hsts=kind == "production"))
+    }
+    assert failures == {}
