@@ -5,6 +5,9 @@ from __future__ import annotations
 import itertools
 from datetime import date, datetime, time, timedelta
 
+from portal.absences import operations as absences
+from portal.absences.models import Absence, AbsenceReason, SubstituteCallIn
+from portal.absences.queries import call_in_for
 from portal.councils.models import (
     Council,
     CouncilOffice,
@@ -147,3 +150,30 @@ def make_meeting(
     db.session.add(meeting)
     db.session.flush()
     return meeting
+
+
+def make_absence(
+    meeting: Meeting,
+    seat: Membership,
+    *,
+    now: datetime,
+    substitute_attends: bool | None = None,
+    reason: AbsenceReason | None = None,
+) -> tuple[Absence, SubstituteCallIn | None]:
+    """`seat` away from `meeting`, registered by the member. With `substitute_attends` the
+    personal substitute is called in and has answered so; without it, not called in."""
+    called = substitute_attends is not None
+    absence = absences.register_absence(
+        meeting,
+        seat,
+        by=seat.person,
+        by_staff=False,
+        call_substitute=called,
+        reason=reason,
+        now=now,
+    )
+    call = call_in_for(absence) if called else None
+    if called:
+        assert call is not None, "the seat has no substitute to call in"
+        absences.answer_call_in(call, attending=bool(substitute_attends), now=now)
+    return absence, call

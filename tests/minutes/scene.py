@@ -6,9 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from portal.absences import operations as absences
 from portal.absences.models import AbsenceReason
-from portal.absences.queries import call_in_for
 from portal.agendas.models import AgendaItem, PublicationKind
 from portal.agendas.publishing import publish
 from portal.agendas.snapshot import build_content
@@ -16,7 +14,14 @@ from portal.councils.models import Council, CouncilOffice, Membership, Person
 from portal.extensions import db
 from portal.meetings.models import Meeting
 from portal.types import utcnow
-from tests.factories import make_council, make_meeting, make_member, make_staff, make_substitute
+from tests.factories import (
+    make_absence,
+    make_council,
+    make_meeting,
+    make_member,
+    make_staff,
+    make_substitute,
+)
 
 HTMX = {"HX-Request": "true"}
 
@@ -71,23 +76,8 @@ def build_scene() -> Scene:
     staff = make_staff(council)
     meeting = make_meeting(council, starts_at=now - timedelta(hours=2), location="Sorø Rådhus")
     before = meeting.starts_at - timedelta(days=1)
-    for seat, reason, call in (
-        (away, AbsenceReason.HOLIDAY, True),
-        (absent, AbsenceReason.OTHER_MEETING, False),
-    ):
-        absence = absences.register_absence(
-            meeting,
-            seat,
-            by=seat.person,
-            by_staff=False,
-            call_substitute=call,
-            reason=reason,
-            now=before,
-        )
-        if call:
-            call_in = call_in_for(absence)
-            assert call_in is not None
-            absences.answer_call_in(call_in, attending=True, now=before)
+    make_absence(meeting, away, now=before, substitute_attends=True, reason=AbsenceReason.HOLIDAY)
+    make_absence(meeting, absent, now=before, reason=AbsenceReason.OTHER_MEETING)
     open_item = AgendaItem(
         council=council,
         meeting=meeting,

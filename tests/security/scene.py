@@ -14,7 +14,6 @@ from sqlalchemy import select
 from portal.absences import leave as leave_operations
 from portal.absences import operations as absences
 from portal.absences.models import AbsenceReason
-from portal.absences.queries import call_in_for
 from portal.appointments.election_models import (
     ElectionGroupResult,
     ElectoralAlliance,
@@ -37,6 +36,7 @@ from portal.types import utcnow
 from tests.appointments.election_scene import PLAIN, confirmed, make_election
 from tests.appointments.scene import make_body, start_round
 from tests.factories import (
+    make_absence,
     make_council,
     make_group,
     make_meeting,
@@ -133,49 +133,22 @@ def build_scene() -> Scene:
     closed_file = attach(closed_item, f"{CLOSED_NOW.lower()}-bilag.pdf", staff)
     agenda = publish_agenda(meeting)
     now = utcnow()
-    absence = absences.register_absence(
-        meeting,
-        seat,
-        by=seat.person,
-        by_staff=False,
-        call_substitute=True,
-        reason=AbsenceReason.HOLIDAY,
-        now=now,
+    _, call = make_absence(
+        meeting, seat, now=now, substitute_attends=True, reason=AbsenceReason.HOLIDAY
     )
-    call = call_in_for(absence)
-    assert call is not None
-    absences.answer_call_in(call, attending=True, now=now)
 
     # A member away from the coming meeting twice over: their substitute said yes, the member
     # then came after all (the call-in withdrawn), was away again, and the substitute declined
     # the second call. Neither call-in lets the substitute read the meeting (rule 1.8).
     away_seat = make_member(council, group=group)
     declining = make_substitute(away_seat).substitute
-    first_absence = absences.register_absence(
-        meeting,
-        away_seat,
-        by=away_seat.person,
-        by_staff=False,
-        call_substitute=True,
-        reason=None,
-        now=now,
+    first_absence, withdrawn_call = make_absence(
+        meeting, away_seat, now=now, substitute_attends=True
     )
-    withdrawn_call = call_in_for(first_absence)
-    assert withdrawn_call is not None
-    absences.answer_call_in(withdrawn_call, attending=True, now=now)
     absences.cancel_absence(first_absence, by=away_seat.person, by_staff=False, now=now)
-    second_absence = absences.register_absence(
-        meeting,
-        away_seat,
-        by=away_seat.person,
-        by_staff=False,
-        call_substitute=True,
-        reason=None,
-        now=now,
-    )
-    declined_call = call_in_for(second_absence)
-    assert declined_call is not None and declined_call.id != withdrawn_call.id
-    absences.answer_call_in(declined_call, attending=False, now=now)
+    _, declined_call = make_absence(meeting, away_seat, now=now, substitute_attends=False)
+    assert declined_call is not None and withdrawn_call is not None
+    assert declined_call.id != withdrawn_call.id
 
     # A past meeting: agenda and minutes published (the substitute reads none of it).
     past = make_meeting(council, starts_at=at_ten(day - timedelta(days=20)))
