@@ -78,7 +78,7 @@ class SeatAttendance:
 
 @dataclass(frozen=True)
 class MeetingLeader:
-    person: Person
+    name: str
     office: Leader
 
 
@@ -106,7 +106,7 @@ class MeetingAttendance:
         seat = chair if office is Leader.CHAIR else vice_chair
         if office is None or seat is None:
             return None
-        return MeetingLeader(seat.membership.person, office)
+        return MeetingLeader(seat.membership.person.name, office)
 
 
 def standing_absences(meeting: Meeting) -> dict[int, Absence]:

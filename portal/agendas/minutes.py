@@ -123,9 +123,7 @@ def attendance_content(attendance: MeetingAttendance) -> dict[str, Any]:
     if attendance.has_chair_or_vice_chair:
         # Rule 3.5: who led the meeting, by name and office; None when neither could come.
         leader = attendance.leader
-        content["leader"] = (
-            {"name": leader.person.name, "office": leader.office.value} if leader else None
-        )
+        content["leader"] = {"name": leader.name, "office": leader.office.value} if leader else None
     return content
 
 

@@ -122,3 +122,20 @@ def test_rule_3_5_published_minutes_say_who_led_the_meeting(
     assert line in " ".join(text.split())
     sign_in(client, vice_chair.person)
     assert line in client.get(scene.minutes_url).get_data(as_text=True)
+
+
+def test_rule_3_5_the_board_redrawn_in_place_names_the_new_leader(
+    client, scene: Scene, vice_chair: Membership
+):
+    """Staff register the chair's absence on the board (htmx): the board block comes back
+    with the vice-chair as the meeting's leader."""
+    sign_in(client, scene.staff)
+    url = (
+        f"/kkr/{scene.council.slug}/admin/moeder/{scene.meeting.id}"
+        f"/fremmoede/{scene.chair.id}/afbud"
+    )
+    response = client.post(url, data={}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    fragment = response.get_data(as_text=True)
+    assert "<html" not in fragment
+    assert f"Mødeleder: {vice_chair.person.name} (næstformand, i formandens forfald)." in fragment
