@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 import pytest
@@ -29,13 +29,14 @@ from portal.absences.models import Absence, CallInAnswer, SubstituteCallIn
 from portal.agendas.models import AgendaItem
 from portal.councils.models import Council, CouncilOffice, Membership, MembershipKind
 from portal.extensions import db
-from portal.meetings.models import Meeting, MeetingKind
+from portal.meetings.models import Meeting
 from portal.proposals.models import Proposal, ProposalStatus
 from portal.rules.calendar import COPENHAGEN, local_date
 from portal.types import utcnow
 from tests.browser import expect
 from tests.browser.axe import assert_accessible
 from tests.browser.live import DemoPeople, LiveServer
+from tests.factories import make_meeting
 from tests.proposals.scene import submitted
 
 if TYPE_CHECKING:
@@ -123,6 +124,19 @@ def test_a_member_registers_and_takes_back_an_absence_by_keyboard(
     assert_accessible(page)
 
 
+def at_three(day: date) -> datetime:
+    return datetime.combine(day, time(15, 0), tzinfo=COPENHAGEN)
+
+
+def cancel(live_server: LiveServer, meeting_id: int) -> None:
+    """A meeting a test made for itself is cancelled at the end, so that no other test's list
+    of upcoming meetings counts it."""
+    with live_server.app.app_context():
+        db.session.get(Meeting, meeting_id).cancelled_at = utcnow()
+        db.session.commit()
+        db.session.remove()
+
+
 @pytest.fixture
 def meeting_id(live_server: LiveServer) -> Iterator[int]:
     """A meeting of this test's own with three items, cancelled afterwards so that no other
@@ -134,16 +148,11 @@ def meeting_id(live_server: LiveServer) -> Iterator[int]:
             .where(Meeting.council_id == council.id, Meeting.starts_at > utcnow())
             .order_by(Meeting.starts_at)
         ).all()[1]
-        meeting = Meeting(
-            council=council,
-            kind=MeetingKind.ORDINARY,
-            starts_at=datetime.combine(
-                local_date(second) + timedelta(days=2), time(15, 0), tzinfo=COPENHAGEN
-            ),
+        meeting = make_meeting(
+            council,
+            starts_at=at_three(local_date(second) + timedelta(days=2)),
             location="Lejre Rådhus",
         )
-        db.session.add(meeting)
-        db.session.flush()
         now = utcnow()
         for position, title in enumerate(ITEMS, start=1):
             db.session.add(
@@ -163,10 +172,7 @@ def meeting_id(live_server: LiveServer) -> Iterator[int]:
         created = meeting.id
         db.session.remove()
     yield created
-    with live_server.app.app_context():
-        db.session.get(Meeting, created).cancelled_at = utcnow()
-        db.session.commit()
-        db.session.remove()
+    cancel(live_server, created)
 
 
 def titles_in_order(live_server: LiveServer, meeting_id: int) -> list[str]:
@@ -389,24 +395,17 @@ def received_proposal(live_server: LiveServer) -> Iterator[int]:
             .order_by(Meeting.starts_at.desc())
         ).first()
         assert last is not None
-        meeting = Meeting(
-            council_id=seat.council_id,
-            kind=MeetingKind.ORDINARY,
-            starts_at=datetime.combine(
-                local_date(last) + timedelta(days=30), time(15, 0), tzinfo=COPENHAGEN
-            ),
+        meeting = make_meeting(
+            seat.council,
+            starts_at=at_three(local_date(last) + timedelta(days=30)),
             location="Odsherred Rådhus",
         )
-        db.session.add(meeting)
         db.session.commit()
         proposal = submitted(seat.person, meeting, title=PROPOSAL_TITLE)
         made, meeting_id = proposal.id, meeting.id
         db.session.remove()
     yield made
-    with live_server.app.app_context():
-        db.session.get(Meeting, meeting_id).cancelled_at = utcnow()
-        db.session.commit()
-        db.session.remove()
+    cancel(live_server, meeting_id)
 
 
 def test_rule_3_2_the_chair_places_a_proposal_on_the_agenda_by_keyboard(
