@@ -54,7 +54,8 @@ class RowIdConverter(IntegerConverter):
 
 
 def row_id(text: str | None) -> int | None:
-    """A row id typed or posted as text, or None when it cannot be one."""
+    """A row id (or a page number) from a URL's query or a form, or None when it cannot be
+    one: a positive whole number no larger than a database integer."""
     if not text or not text.isascii() or not text.isdigit() or len(text) > len(str(MAX_ID)):
         return None
     value = int(text)

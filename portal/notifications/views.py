@@ -39,7 +39,7 @@ from portal.notifications.calendar import personal_calendar
 from portal.notifications.forms import email_choices_form
 from portal.notifications.models import Notice
 from portal.policy import COUNCIL_STAFF, PUBLIC, SIGNED_IN, allow, council_roles
-from portal.types import utcnow
+from portal.types import row_id, utcnow
 from portal.views import form_page
 
 bp = Blueprint("notifications", __name__)
@@ -72,7 +72,7 @@ def inbox_url(page: int = 1) -> str:
 
 
 def posted_page() -> int:
-    return max(request.form.get("side", 1, type=int) or 1, 1)
+    return row_id(request.form.get("side")) or 1
 
 
 def with_unread_count(fragment: str, status: str) -> Response:
@@ -94,7 +94,7 @@ def with_unread_count(fragment: str, status: str) -> Response:
 @bp.get("/beskeder")
 @allow(SIGNED_IN)
 def show_inbox():  # noqa: ANN201
-    page = queries.inbox(current_user, request.args.get("side", 1, type=int) or 1)
+    page = queries.inbox(current_user, row_id(request.args.get("side")) or 1)
     return htmx.render("notifications/inbox.html", block="notice_list", inbox=page)
 
 

@@ -54,7 +54,7 @@ from portal.proposals.models import Proposal, ProposalStatus
 from portal.proposals.operations import LateProposal, ProposalText
 from portal.refusal import Refused
 from portal.templating import local_datetime, long_date
-from portal.types import utcnow
+from portal.types import row_id, utcnow
 from portal.views import me
 
 bp = Blueprint("proposals", __name__)
@@ -164,7 +164,7 @@ def form_context(
 
 def default_meeting(meetings: dict[int, Meeting], now: datetime) -> int | None:
     """The meeting asked for (?moede=), else the first that still takes proposals."""
-    asked = request.args.get("moede", type=int)
+    asked = row_id(request.args.get("moede"))
     if asked in meetings:
         return asked
     return next((m.id for m in meetings.values() if operations.takes_proposals(m, now)), None)
@@ -256,7 +256,7 @@ def new_proposal():  # noqa: ANN201
     if not form.is_submitted():
         form.form_token.data = secrets.token_urlsafe(24)
         form.meeting_id.data = default_meeting(meetings, now)
-    asked = request.args.get("moede", type=int)
+    asked = row_id(request.args.get("moede"))
     refused_meeting = None
     if asked and asked not in meetings:
         # An extraordinary, constituting, cancelled or past meeting (or none of theirs).
