@@ -34,7 +34,7 @@ def result_rows() -> list[tuple[str, str, int]]:
 
 
 @pytest.mark.parametrize("field", ["votes", "council_seats"])
-def test_a_count_too_large_to_store_is_refused_in_danish(client, scene: Scene, field: str):
+def test_rule_1_0_a_count_too_large_to_store_is_refused_in_danish(client, scene: Scene, field: str):
     election = make_election(scene.council)
     before = result_rows()
     data = {"letter": "Å", "name": "Alternativet", "votes": "1200", "mayors": "0"}
@@ -55,7 +55,9 @@ def test_a_count_too_large_to_store_is_refused_in_danish(client, scene: Scene, f
         "Å\x00;Alternativet;1200;0;4",
     ],
 )
-def test_a_results_file_with_a_hostile_line_is_refused_by_its_line(client, scene: Scene, line: str):  # noqa: ANN001
+def test_rule_1_0_a_results_file_with_a_hostile_line_is_refused_by_its_line(
+    client, scene: Scene, line: str
+):  # noqa: ANN001
     election = make_election(scene.council)
     before = result_rows()
     csv = f"letter;name;votes;mayors;council_seats\n{line}\n".encode()
@@ -69,7 +71,7 @@ def test_a_results_file_with_a_hostile_line_is_refused_by_its_line(client, scene
 
 
 @pytest.mark.parametrize("moment", ["2027-03-28T02:30", "2027-10-31T02:30"])
-def test_a_constituting_meeting_the_clock_skips_or_repeats_is_refused(
+def test_rule_1_3_a_constituting_meeting_the_clock_skips_or_repeats_is_refused(
     client, scene: Scene, moment: str
 ):  # noqa: ANN001
     # Held in March 2027: both daylight-saving nights fall before 31 January 2028 (rule 1.3).
