@@ -20,7 +20,7 @@ from pathlib import Path
 
 from flask import Flask
 from flask_migrate import upgrade
-from query_counts import Demo, get
+from query_counts import Demo, get, sign_in
 
 from portal import create_app
 from portal.demo.data import build_demo_council
@@ -49,9 +49,7 @@ def weigh(app: Flask, demo: Demo) -> list[tuple[str, int, int, list[tuple[str, i
     for name, person_id, url in pages(demo):
         client = app.test_client()
         if person_id is not None:
-            with client.session_transaction() as session:
-                session["_user_id"] = str(person_id)
-                session["_fresh"] = True
+            sign_in(app, client, person_id)
         response = get(app, client, url)
         assert response.status_code == 200, (url, response.status_code)
         html = response.get_data()

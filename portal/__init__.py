@@ -87,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.agendas.minutes_views import bp as minutes_bp
     from portal.agendas.views import bp as agendas_bp
     from portal.appointments.views import bp as appointments_bp
+    from portal.auth.staff_views import bp as sign_in_admin_bp
     from portal.auth.views import bp as auth_bp
     from portal.councils.views import bp as councils_bp
     from portal.demo.views import bp as demo_bp
@@ -99,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (public_bp, auth_bp, overview_bp, councils_bp, notifications_bp, demo_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(sign_in_admin_bp)
     app.register_blueprint(leave_bp)
     app.register_blueprint(absences_bp)
     for blueprint in (
@@ -113,9 +115,10 @@ def _register_blueprints(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_person(person_id: str):  # noqa: ANN202
-        from portal.councils.models import Person
+        from portal.auth.sessions import person_for_request
 
-        return db.session.get(Person, int(person_id)) if person_id.isdigit() else None
+        # The cookie's session row decides, so sessions can be ended everywhere.
+        return person_for_request(person_id)
 
     @login_manager.unauthorized_handler
     def unauthorized():  # noqa: ANN202

@@ -8,8 +8,11 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
+
+from portal.auth.settings import Provider, ProviderSettingsError, parse_providers
 
 # The UI languages: Danish first, English second.
 SUPPORTED_LOCALES = ("da", "en")
@@ -34,6 +37,13 @@ DEFAULTS: dict[str, Any] = {
     "OIDC_CLIENT_SECRET": None,
     "OIDC_SCOPES": "openid email profile",
     "OIDC_LABEL": "Log ind med din kommune",
+    # Seconds for each call to a provider: a slow one never holds a worker for long.
+    "OIDC_TIMEOUT": "5",
+    # Seconds of clock difference accepted between a provider and the portal.
+    "OIDC_LEEWAY": "300",
+    # A session ends after this long unused, and this long after sign-in in any case.
+    "SESSION_IDLE_MINUTES": "120",
+    "SESSION_MAX_HOURS": "12",
     # Whom a person who is not registered should contact.
     "CONTACT_EMAIL": "kkr-sekretariat@example.org",
     "DEFAULT_TIMEZONE": "Europe/Copenhagen",
@@ -86,13 +96,10 @@ def settings_from_environment(environ: dict[str, str] | None = None) -> dict[str
     return settings
 
 
-def load_oidc_providers(settings: dict[str, Any]) -> list[dict[str, str]]:
-    """The identity providers members can sign in with, as a list of dicts.
-
-    Each has name, label, issuer, client_id, client_secret and scopes.
-    """
+def load_oidc_providers(settings: dict[str, Any]) -> list[Provider]:
+    """The identity providers people can sign in with, checked (portal/auth/settings.py)."""
     raw = settings.get("OIDC_PROVIDERS")
-    providers: list[dict[str, str]] = []
+    entries: list[Any] = []
     if raw:
         if isinstance(raw, str):
             text = raw.strip()
@@ -107,9 +114,9 @@ def load_oidc_providers(settings: dict[str, Any]) -> list[dict[str, str]]:
                 raise ConfigError(f"PORTAL_OIDC_PROVIDERS is not valid JSON: {error}") from error
         if not isinstance(raw, list):
             raise ConfigError("PORTAL_OIDC_PROVIDERS must be a JSON list")
-        providers = [dict(item) for item in raw]
+        entries = list(raw)
     elif settings.get("OIDC_ISSUER"):
-        providers = [
+        entries = [
             {
                 "name": "default",
                 "label": settings["OIDC_LABEL"],
@@ -118,21 +125,10 @@ def load_oidc_providers(settings: dict[str, Any]) -> list[dict[str, str]]:
                 "client_secret": settings.get("OIDC_CLIENT_SECRET") or "",
             }
         ]
-    names = set()
-    for provider in providers:
-        for field in ("name", "issuer", "client_id"):
-            if not provider.get(field):
-                raise ConfigError(f"OpenID provider {provider!r} lacks {field!r}")
-        if not provider["name"].replace("-", "").replace("_", "").isalnum():
-            raise ConfigError(f"OpenID provider name {provider['name']!r}: use a-z, 0-9, - and _")
-        if provider["name"] in names:
-            raise ConfigError(f"OpenID provider name {provider['name']!r} is used twice")
-        names.add(provider["name"])
-        provider.setdefault("label", provider["name"])
-        provider.setdefault("client_secret", "")
-        provider.setdefault("scopes", settings["OIDC_SCOPES"])
-        provider["issuer"] = provider["issuer"].rstrip("/")
-    return providers
+    try:
+        return parse_providers(entries, settings["OIDC_SCOPES"])
+    except ProviderSettingsError as error:
+        raise ConfigError(f"PORTAL_OIDC_PROVIDERS: {error}") from error
 
 
 def _instance_secret_key(instance_path: str) -> str:
@@ -191,6 +187,10 @@ def flask_config(settings: dict[str, Any], instance_path: str) -> dict[str, Any]
         "PORTAL_EMAIL_MAX_ATTEMPTS": _positive_int("EMAIL_MAX_ATTEMPTS", settings),
         "PORTAL_SIGN_IN_RATE_LIMIT": _whole_number("SIGN_IN_RATE_LIMIT", settings),
         "PORTAL_TRUSTED_PROXIES": _whole_number("TRUSTED_PROXIES", settings),
+        "PORTAL_OIDC_TIMEOUT": _positive_int("OIDC_TIMEOUT", settings),
+        "PORTAL_OIDC_LEEWAY": _whole_number("OIDC_LEEWAY", settings),
+        "PORTAL_SESSION_IDLE": timedelta(minutes=_positive_int("SESSION_IDLE_MINUTES", settings)),
+        "PORTAL_SESSION_MAX": timedelta(hours=_positive_int("SESSION_MAX_HOURS", settings)),
     }
 
 

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Flask, Response, current_app
 
 
 def _provider_origins() -> list[str]:
-    origins = []
-    for provider in current_app.config["PORTAL_OIDC_PROVIDERS"]:
-        parts = urlsplit(provider["issuer"])
-        origins.append(f"{parts.scheme}://{parts.netloc}")
-    return sorted(set(origins))
+    return sorted({provider.origin for provider in current_app.config["PORTAL_OIDC_PROVIDERS"]})
 
 
 def content_security_policy() -> str:

@@ -175,8 +175,12 @@ def client(app: Flask) -> FlaskClient:
 
 
 def sign_in(client: FlaskClient, person) -> None:  # noqa: ANN001
-    """Sign a person in through the session, as Flask-Login stores it."""
+    """Sign a person in as the portal does: a session row, its token in the cookie."""
+    from portal.auth.sessions import TOKEN_KEY, open_session
+
+    token = open_session(person, "test")
     db.session.commit()
     with client.session_transaction() as session:
+        session[TOKEN_KEY] = token
         session["_user_id"] = str(person.id)
         session["_fresh"] = True

@@ -19,18 +19,34 @@ its end). For every origin and provider the client registers
 
 Accounts. The providers' development login accepts any login and password; the login decides the
 claims (see `login_for`): `alice?email=alice@x.example` signs in with sub "alice" and that
-verified e-mail, so a test can bring the same sub back with another address.
+verified e-mail, so a test can bring the same sub back with another address. Such a login's
+claims come from userinfo; its ID token carries only sub.
+
+The claims real municipal providers send (Entra ID, AD FS, OS2faktor, Google Workspace) are
+shaped exactly with `login_with_claims`: these claims in the ID token, those in userinfo (or
+only sub there, as AD FS), any JSON values (email_verified "true" as a string, 100 groups,
+`https://data.gov.dk/...` names), and optionally a userinfo endpoint that refuses the account
+(401) while the ID token still comes:
+
+    login_with_claims("e-1", {"upn": "kb@nordby.dk", "tid": TENANT, "groups": groups}, None)
+
+Only names in RELEASED_CLAIMS can be released (the provider drops undeclared claims); add a name
+there when a test needs another.
 
 Without a browser, `sign_in_via(client, provider, login)` drives the whole flow: the portal's
 /log-ind/<name>, the provider's login and consent forms (plain form posts with `requests`), and
 the provider's redirect back into the Flask test client.
 
 `rogue` / `rogue_app`: a small Python provider (tests/rogue_provider.py) whose ID tokens can be
-made wrong in one way at a time, for the refusal tests.
+made wrong in one way at a time, for the refusal tests, and which can hang, fail, rotate its
+keys, run a wrong clock or shape its ID token claims. `rogue_tenants`: another one in Entra's
+multi-tenant shape (issuer template with {tenantid}, discovery under /organizations), for a
+portal provider named "entra".
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import secrets
@@ -39,6 +55,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import pytest
@@ -60,7 +77,48 @@ TEST_CLIENT_ORIGIN = "http://localhost"
 # name and label of each provider started; the labels are what the sign-in page shows.
 PROVIDER_NAMES = {"nordby": "Nordby Kommune", "sydby": "Sydby Kommune"}
 CLIENT_ID = "kkr-portal"
+# The domains both test providers vouch for: the factories' default and the demo's.
+SHARED_DOMAINS = ("kkr-test.example", "kkr-demo.example")
 START_TIMEOUT = 20.0
+# Every claim a `login_with_claims` login may carry besides sub: the provider releases only
+# declared names. What Entra ID, AD FS, OS2faktor and Google Workspace send.
+RELEASED_CLAIMS = (
+    # OpenID Connect standard claims
+    "email",
+    "email_verified",
+    "name",
+    "given_name",
+    "family_name",
+    "preferred_username",
+    "locale",
+    # Microsoft Entra ID and AD FS
+    "upn",
+    "unique_name",
+    "tid",
+    "oid",
+    "xms_edov",
+    "verified_primary_email",
+    "verified_secondary_email",
+    "groups",
+    "hasgroups",
+    "roles",
+    "wids",
+    # Google Workspace
+    "hd",
+    # OS2faktor and other Danish NSIS providers
+    "cvr",
+    "https://data.gov.dk/model/core/eid/email",
+    "https://data.gov.dk/model/core/eid/fullName",
+    "https://data.gov.dk/model/core/eid/firstName",
+    "https://data.gov.dk/model/core/eid/lastName",
+    "https://data.gov.dk/model/core/eid/professional/cvr",
+    "https://data.gov.dk/model/core/eid/professional/orgName",
+    "https://data.gov.dk/model/core/eid/professional/uuid/persistent",
+    "https://data.gov.dk/model/core/specVersion",
+    "https://data.gov.dk/concept/core/nsis/loa",
+    "https://data.gov.dk/concept/core/nsis/ial",
+    "https://data.gov.dk/concept/core/nsis/aal",
+)
 
 
 @dataclass
@@ -75,14 +133,17 @@ class RunningProvider:
     process: subprocess.Popen | None = field(default=None, repr=False)
     log_path: Path | None = None
 
-    def portal_settings(self) -> dict[str, str]:
-        """This provider as an entry of the portal's OIDC_PROVIDERS setting."""
+    def portal_settings(self, **changes: Any) -> dict[str, Any]:
+        """This provider as an entry of the portal's OIDC_PROVIDERS setting: it vouches for
+        its own domain, the tests' shared one and the demo's (`changes` override keys)."""
         return {
             "name": self.name,
             "label": self.label,
             "issuer": self.issuer,
             "client_id": self.client_id,
             "client_secret": self.client_secret,
+            "email_domains": [f"{self.name}.example", *SHARED_DOMAINS],
+            **changes,
         }
 
     def discovery(self) -> dict:
@@ -108,6 +169,28 @@ def login_for(
     if name is not None:
         claims["name"] = name
     return f"{sub}?{urlencode(claims)}" if claims else sub
+
+
+def login_with_claims(
+    sub: str,
+    id_token: dict[str, Any],
+    userinfo: dict[str, Any] | None = None,
+    *,
+    userinfo_error: bool = False,
+) -> str:
+    """The dev-login name that makes the test provider send exactly these claims.
+
+    The ID token carries sub and `id_token`; userinfo carries sub and `userinfo` (only sub when
+    None, as AD FS answers). With `userinfo_error` the userinfo endpoint answers 401
+    invalid_token for this account, while the ID token still comes.
+    """
+    for claim in (*id_token, *(userinfo or {})):
+        if claim not in RELEASED_CLAIMS:
+            # Silently dropped by the provider otherwise, and the test would prove nothing.
+            raise ValueError(f"claim {claim!r} is not in tests.oidc.RELEASED_CLAIMS")
+    shape = {"id_token": id_token, "userinfo": userinfo, "userinfo_error": userinfo_error}
+    encoded = base64.urlsafe_b64encode(json.dumps(shape).encode()).rstrip(b"=").decode()
+    return f"{sub}?c={encoded}"
 
 
 # --- starting and stopping the processes ---------------------------------------------------
@@ -148,7 +231,11 @@ def _log(provider: RunningProvider) -> str:
 def _start(node: str, name: str, origins: tuple[str, ...], log_dir: Path) -> RunningProvider:
     port = free_port()
     secret = secrets.token_urlsafe(24)
-    config = {"port": port, "clients": [_client_config(name, secret, origins)]}
+    config = {
+        "port": port,
+        "clients": [_client_config(name, secret, origins)],
+        "released_claims": list(RELEASED_CLAIMS),
+    }
     log_path = log_dir / f"{name}-{port}.log"
     provider = RunningProvider(
         name=name,
@@ -276,6 +363,28 @@ def rogue(rogue_provider: RogueProvider) -> Iterator[RogueProvider]:
     rogue_provider.reset()
 
 
+@pytest.fixture(scope="session")
+def rogue_tenants_provider() -> Iterator[RogueProvider]:
+    provider = RogueProvider(
+        redirect_uris=[f"{TEST_CLIENT_ORIGIN}/log-ind/entra/retur"], multi_tenant=True
+    )
+    provider.start()
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture
+def rogue_tenants(rogue_tenants_provider: RogueProvider) -> Iterator[RogueProvider]:
+    """A rogue provider shaped as Entra's multi-tenant endpoint, for a provider named "entra".
+
+    Configure the portal with `rogue_tenants.portal_settings("entra")` (its issuer is the
+    template with {tenantid}); reset before and after each test like `rogue`.
+    """
+    rogue_tenants_provider.reset()
+    yield rogue_tenants_provider
+    rogue_tenants_provider.reset()
+
+
 @pytest.fixture
 def rogue_app(schema: str, rogue: RogueProvider) -> Iterator[Flask]:
     """The portal with the rogue provider as its only provider, named "rogue"."""
@@ -393,6 +502,17 @@ def count(model: type) -> int:
     """Rows of `model` committed so far (the requests ran in sessions of their own)."""
     db.session.expire_all()
     return db.session.scalar(select(func.count()).select_from(model))
+
+
+def refusals() -> list[str]:
+    """The reasons of the refused sign-ins audited so far, oldest first."""
+    from portal.audit.models import AuditEntry
+
+    db.session.expire_all()
+    rows = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "sign_in_refused").order_by(AuditEntry.id)
+    )
+    return [row.after["reason"] for row in rows]
 
 
 def _origin(url: str) -> str:

@@ -11,6 +11,7 @@ import re
 
 from portal.councils.models import Council
 from portal.extensions import db
+from tests.conftest import sign_in
 from tests.factories import make_council, make_meeting, make_member, make_staff, make_substitute
 from tests.publication.scene import make_item, publish_agenda
 from tests.support import QueryCounter
@@ -45,9 +46,7 @@ def test_main_pages_of_members_and_staff_run_constant_queries(client):
     def counts() -> list[int]:
         found = []
         for person, url in pages:
-            with client.session_transaction() as session:
-                session["_user_id"] = str(person.id)
-                session["_fresh"] = True
+            sign_in(client, person)
             with QueryCounter() as counter:
                 assert client.get(url).status_code == 200, url
             found.append(counter.count)

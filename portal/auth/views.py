@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+import requests
+from authlib.common.errors import AuthlibBaseError
 from flask import (
     Blueprint,
     current_app,
@@ -14,20 +16,26 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
+from joserfc.errors import ClaimError
 
 from portal import audit
-from portal.auth.operations import ProviderClaims, SignInRefused, person_for_claims
+from portal.auth import chooser, sessions
+from portal.auth.claims import merged, read_claims
+from portal.auth.operations import SignInRefused, person_for_claims, record_refusal
+from portal.auth.pages import provider_error_text
 from portal.auth.providers import (
     REFUSED_ANSWER,
     UNREACHABLE,
+    ProviderClient,
     id_token_claims_options,
-    is_true,
     oidc_client,
-    provider_issuer,
+    provider_named,
     provider_or_404,
     providers,
+    tenant_issuer_matches,
 )
+from portal.auth.settings import Provider
 from portal.councils.models import Person
 from portal.policy import PUBLIC, allow
 from portal.ratelimit import sign_in_rate_limited
@@ -35,12 +43,15 @@ from portal.ratelimit import sign_in_rate_limited
 bp = Blueprint("auth", __name__)
 
 NEXT_KEY = "sign_in_next"
-PROVIDER_KEY = "sign_in_provider"
-ID_TOKEN_KEY = "sign_in_id_token"  # noqa: S105 - a session key, not a secret
+# The device remembers the last choice on the sign-in page (a provider and a label, no person).
+LAST_CHOICE_COOKIE = "kkr_sign_in_with"
+LAST_CHOICE_MAX_AGE = 400 * 24 * 3600
 # Sign-ins started and not finished that the session remembers. Authlib keeps each one's state,
-# nonce and PKCE verifier in the session cookie for an hour, and about twenty of them outgrow
-# the 4 KB a browser keeps, which would break sign-in for someone who retried that often.
+# nonce and PKCE verifier in the session cookie for an hour; a few are enough for someone who
+# retried, and the cookie stays small.
 PENDING_SIGN_INS = 3
+# Up to this many entries the sign-in page lists them all; beyond it, it asks first.
+SHORT_LIST = 8
 
 
 def safe_next(target: str | None) -> str | None:
@@ -56,12 +67,12 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def start_session(person: Person, **values: Any) -> None:
+def start_session(person: Person, provider_name: str, id_token: str | None = None) -> None:
     """A fresh session for the signed-in person: nothing from before sign-in survives."""
     next_url = session.get(NEXT_KEY)
     session.clear()
+    sessions.begin(person, provider_name, id_token)
     login_user(person)
-    session.update(values)
     if next_url:
         session[NEXT_KEY] = next_url
 
@@ -80,13 +91,25 @@ def landing_after_sign_in() -> str:
     return safe_next(session.pop(NEXT_KEY, None)) or url_for("overview.show_overview")
 
 
-def sign_in_failed(kind: str, status: int = 400):  # noqa: ANN201
+def sign_in_failed(kind: str, status: int = 400, **context: Any):  # noqa: ANN201
     return (
         render_template(
-            "auth/failed.html", kind=kind, contact=current_app.config["PORTAL_CONTACT_EMAIL"]
+            "auth/failed.html",
+            kind=kind,
+            contact=current_app.config["PORTAL_CONTACT_EMAIL"],
+            **context,
         ),
         status,
     )
+
+
+def refuse(kind: str, provider: Provider, status: int = 403, *, issuer: str = "", detail: str = ""):  # noqa: ANN201
+    """Log and audit a refused sign-in, and show the page that says what to do."""
+    record_refusal(kind, provider, issuer=issuer, detail=detail)
+    return sign_in_failed(kind, status, provider=provider)
+
+
+# --- choosing a provider ------------------------------------------------------------------
 
 
 @bp.get("/log-ind")
@@ -95,23 +118,90 @@ def sign_in():  # noqa: ANN201
     next_url = safe_next(request.args.get("next"))
     if next_url:
         session[NEXT_KEY] = next_url
+    all_entries = chooser.entries(providers())
+    query = request.args.get("kommune", "").strip()[:100]
+    found = chooser.search(all_entries, query) if query else all_entries
+    if query and len(found) == 1:
+        return redirect(start_url(found[0]), 303)
     return render_template(
-        "auth/sign_in.html", providers=providers(), demo=current_app.config["PORTAL_DEMO"]
+        "auth/sign_in.html",
+        entries=all_entries,
+        found=found,
+        query=query,
+        listed=bool(query) or len(all_entries) <= SHORT_LIST,
+        last=chooser.entry_for_key(all_entries, request.cookies.get(LAST_CHOICE_COOKIE)),
+        email=request.args.get("email", "")[:254],
+        email_unknown=False,
+        demo=current_app.config["PORTAL_DEMO"],
+        start_url=start_url,
     )
+
+
+def start_url(entry: chooser.Entry, **params: str) -> str:
+    return url_for("auth.start_sign_in", provider_name=entry.provider, valg=entry.label, **params)
+
+
+@bp.get("/log-ind/e-mail")
+@allow(PUBLIC)
+def find_by_email():  # noqa: ANN201
+    """Home-realm discovery: the e-mail's domain names the provider."""
+    address = request.args.get("email", "").strip()[:254]
+    found = chooser.providers_for_email(providers(), address) if "@" in address else []
+    if len(found) == 1:
+        entry = chooser.Entry(found[0].label, found[0].name)
+        return redirect(start_url(entry, login_hint=address), 303)
+    all_entries = chooser.entries(providers())
+    return (
+        render_template(
+            "auth/sign_in.html",
+            entries=all_entries,
+            found=all_entries,
+            query="",
+            listed=True,
+            last=None,
+            email=address,
+            email_unknown=True,
+            demo=current_app.config["PORTAL_DEMO"],
+            start_url=start_url,
+        ),
+        422,
+    )
+
+
+# --- the code flow ------------------------------------------------------------------------
 
 
 @bp.get("/log-ind/<provider_name>")
 @allow(PUBLIC)
 @sign_in_rate_limited
 def start_sign_in(provider_name: str):  # noqa: ANN201
-    client = oidc_client(provider_or_404(provider_name))
+    provider = provider_or_404(provider_name)
+    client = oidc_client(provider)
     redirect_uri = url_for("auth.finish_sign_in", provider_name=provider_name, _external=True)
     forget_older_sign_ins()
+    extra = {}
+    hint = request.args.get("login_hint", "").strip()
+    if hint and len(hint) <= 254 and "@" in hint and hint.isprintable():
+        extra["login_hint"] = hint
     try:
-        return client.authorize_redirect(redirect_uri)
-    except UNREACHABLE:
-        current_app.logger.warning("identity provider %s unreachable", provider_name)
-        return sign_in_failed("provider_unreachable", 502)
+        response = client.authorize_redirect(redirect_uri, **extra)
+    except UNREACHABLE as error:
+        record_refusal("provider_unreachable", provider, detail=type(error).__name__)
+        return sign_in_failed("provider_unreachable", 502, provider=provider)
+    chosen = request.args.get("valg", "")
+    offered = [e for e in chooser.entries(providers()) if e.provider == provider.name]
+    entry = next((e for e in offered if e.label == chosen), None) or chooser.Entry(
+        provider.label, provider.name
+    )
+    response.set_cookie(
+        LAST_CHOICE_COOKIE,
+        entry.key,
+        max_age=LAST_CHOICE_MAX_AGE,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 @bp.get("/log-ind/<provider_name>/retur")
@@ -119,49 +209,102 @@ def start_sign_in(provider_name: str):  # noqa: ANN201
 @sign_in_rate_limited
 def finish_sign_in(provider_name: str):  # noqa: ANN201
     provider = provider_or_404(provider_name)
-    if request.args.get("error"):
-        # The person cancelled at the provider, or the provider refused.
-        return sign_in_failed("cancelled")
+    error_code = request.args.get("error")
+    if error_code:
+        # The person cancelled at the provider, or the provider refused (RFC 6749 4.1.2.1).
+        code = error_code[:60] if error_code.isascii() and error_code.isprintable() else "?"
+        record_refusal("provider_error", provider, detail=code)
+        text = provider_error_text(code)
+        return sign_in_failed("provider_error", 400, provider=provider, error=text)
     client = oidc_client(provider)
     try:
-        issuer = provider_issuer(provider, client)
-        token = client.authorize_access_token(
-            claims_options=id_token_claims_options(issuer, client.client_id)
-        )
-        id_claims = token.get("userinfo")
-        if not id_claims or not id_claims.get("sub"):
-            return sign_in_failed("invalid_token")
-        userinfo = client.userinfo(token=token)
-        if userinfo.get("sub") != id_claims["sub"]:
-            return sign_in_failed("invalid_token")
-    except REFUSED_ANSWER as error:
-        current_app.logger.info("sign-in via %s refused: %r", provider_name, error)
-        return sign_in_failed("invalid_token")
-
-    claims = ProviderClaims(
-        issuer=issuer,
-        subject=str(id_claims["sub"]),
-        email=userinfo.get("email") or id_claims.get("email"),
-        email_verified=is_true(userinfo.get("email_verified", id_claims.get("email_verified"))),
-    )
-    try:
-        person = person_for_claims(claims)
+        token, id_claims, userinfo = _answer(provider, client)
     except SignInRefused as refusal:
-        return sign_in_failed(refusal.reason, 403)
+        # A provider that did not answer is a bad gateway; a wrong answer is a bad request.
+        status = 502 if refusal.reason == "provider_unreachable" else 400
+        return refuse(refusal.reason, provider, status, detail=refusal.detail)
 
-    start_session(person, **{PROVIDER_KEY: provider_name, ID_TOKEN_KEY: token.get("id_token")})
-    audit.record("signed_in", person, after={"provider": provider_name}, actor_id=person.id)
+    issuer = str(id_claims["iss"])
+    claims = read_claims(provider, issuer, merged(id_claims, userinfo))
+    try:
+        person = person_for_claims(provider, claims)
+    except SignInRefused as refusal:
+        return refuse(refusal.reason, provider, issuer=issuer, detail=refusal.detail)
+
+    start_session(person, provider.name, token.get("id_token"))
+    audit.record(
+        "signed_in",
+        person,
+        after={"provider": provider.name},
+        council_id=person.council_id,
+        actor_id=person.id,
+    )
     return redirect(landing_after_sign_in(), 303)
+
+
+def _answer(
+    provider: Provider, client: ProviderClient
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None]:
+    """The token, the ID token's checked claims and (if any) userinfo, or SignInRefused."""
+    try:
+        client.load_server_metadata()
+        token = client.authorize_access_token(
+            claims_options=id_token_claims_options(provider, client.client_id),
+            leeway=current_app.config["PORTAL_OIDC_LEEWAY"],
+        )
+    except requests.RequestException as error:
+        raise SignInRefused("provider_unreachable", type(error).__name__) from error
+    except ClaimError as error:
+        if error.claim in {"exp", "iat", "nbf"}:
+            raise SignInRefused("clock", f"claim {error.claim}") from error
+        raise SignInRefused("invalid_token", repr(error)) from error
+    except REFUSED_ANSWER as error:
+        raise SignInRefused("invalid_token", repr(error)[:200]) from error
+    except RuntimeError as error:  # Authlib: the document lacked an endpoint it needed
+        raise SignInRefused("provider_unreachable", repr(error)[:200]) from error
+    id_claims = dict(token.get("userinfo") or {})
+    if not id_claims.get("sub") or not id_claims.get("iss"):
+        raise SignInRefused("invalid_token", "no ID token")
+    if provider.multi_tenant and not tenant_issuer_matches(provider, id_claims):
+        raise SignInRefused("unknown_tenant", f"tid {str(id_claims.get('tid'))[:40]}")
+    return token, id_claims, _userinfo(provider, client, token, id_claims)
+
+
+def _userinfo(
+    provider: Provider, client: ProviderClient, token: dict[str, Any], id_claims: dict[str, Any]
+) -> dict[str, Any] | None:
+    """userinfo when the provider has it and answers; else the ID token's claims stand alone
+    (AD FS answers it only with extra parameters, and Entra's lives elsewhere)."""
+    if provider.userinfo == "never" or not client.server_metadata.get("userinfo_endpoint"):
+        return None
+    try:
+        userinfo = dict(client.userinfo(token=token))
+    except (requests.RequestException, AuthlibBaseError, ValueError) as error:
+        current_app.logger.info("no userinfo from %s: %s", provider.name, type(error).__name__)
+        return None
+    if "sub" not in userinfo:
+        return None
+    if str(userinfo["sub"]) != str(id_claims["sub"]):
+        # userinfo describes another account than the ID token: believe neither.
+        raise SignInRefused("invalid_token", "userinfo sub differs")
+    return userinfo
+
+
+# --- signing out --------------------------------------------------------------------------
 
 
 @bp.post("/log-ud")
 @allow(PUBLIC)
 def sign_out():  # noqa: ANN201
-    provider_name = session.get(PROVIDER_KEY)
-    id_token = session.get(ID_TOKEN_KEY)
+    row = sessions.current_session() if current_user.is_authenticated else None
+    provider = provider_named(row.provider_name) if row else None
+    id_token = row.id_token if row else None
+    if row is not None:
+        # Signing out ends the person's sessions on every device, not only this one.
+        sessions.end_all(row.person_id, "signed_out")
+        audit.record("signed_out", row.person, council_id=row.person.council_id)
     logout_user()
     session.clear()
-    provider = next((p for p in providers() if p["name"] == provider_name), None)
     if provider is not None:
         client = oidc_client(provider)
         try:

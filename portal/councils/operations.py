@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from portal import audit
+from portal.auth import sessions
 from portal.councils.models import (
     Council,
     CouncilOffice,
@@ -267,6 +268,8 @@ def end_membership(
     before = audit.snapshot(membership)
     membership.ends_on, membership.end_reason = ends_on, reason
     audit.record("membership_ended", membership, before=before, after=audit.snapshot(membership))
+    # What the person may see changes: they sign in again, on every device.
+    sessions.end_all(membership.person_id, "membership_ended")
     assignment = db.session.scalar(
         select(SubstituteAssignment).where(
             SubstituteAssignment.membership_id == membership.id,

@@ -59,6 +59,6 @@ def sign_in_as():  # noqa: ANN201
     person = db.session.get(Person, person_id) if person_id else None
     if person is None:
         abort(404)
-    start_session(person)
+    start_session(person, "demo")
     audit.record("signed_in", person, after={"provider": "demo"}, actor_id=person.id)
     return redirect(landing_after_sign_in(), 303)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
 
@@ -47,9 +48,9 @@ def authorization_request(sign_in_start) -> dict[str, str]:  # noqa: ANN001
 def test_first_sign_in_binds_the_provider_account_by_verified_email(
     oidc_client: FlaskClient, nordby: RunningProvider
 ):
-    person = make_person(name="Karen Blixen", email="karen@rungsted.example")
+    person = make_person(name="Karen Blixen", email="karen@nordby.example")
 
-    sign_in = sign_in_via(oidc_client, nordby, login_for("kb-1", "Karen@Rungsted.example"))
+    sign_in = sign_in_via(oidc_client, nordby, login_for("kb-1", "Karen@Nordby.Example"))
 
     assert sign_in.finish.status_code == 303
     assert sign_in.finish.headers["Location"] == "/overblik"
@@ -85,7 +86,7 @@ def test_sign_in_returns_to_the_page_that_asked_for_it_on_this_site_only(
 def test_later_sign_in_uses_issuer_and_subject_even_when_the_email_changed(
     oidc_app: Flask, nordby: RunningProvider
 ):
-    person = make_person(name="Niels Bohr", email="niels@bohr.example")
+    person = make_person(name="Niels Bohr", email="niels@nordby.example")
     sign_in_via(oidc_app.test_client(), nordby, login_for("nb-7", person.email))
 
     # The provider now reports an address the portal has never seen: still the same account.
@@ -100,7 +101,7 @@ def test_later_sign_in_uses_issuer_and_subject_even_when_the_email_changed(
 def test_another_account_at_the_same_provider_with_the_same_email_is_refused(
     oidc_app: Flask, nordby: RunningProvider
 ):
-    person = make_person(email="tove@ditlevsen.example")
+    person = make_person(email="tove@nordby.example")
     sign_in_via(oidc_app.test_client(), nordby, login_for("td-1", person.email))
 
     intruder = oidc_app.test_client()
@@ -115,7 +116,7 @@ def test_another_account_at_the_same_provider_with_the_same_email_is_refused(
 def test_sign_in_through_the_second_provider_binds_a_second_identity(
     oidc_app: Flask, nordby: RunningProvider, sydby: RunningProvider
 ):
-    person = make_person(name="Inger Christensen", email="inger@vejle.example")
+    person = make_person(name="Inger Christensen", email="inger@kkr-test.example")
     sign_in_via(oidc_app.test_client(), nordby, login_for("ic-n", person.email))
 
     client = oidc_app.test_client()
@@ -133,8 +134,8 @@ def test_sign_in_through_the_second_provider_binds_a_second_identity(
 def test_sign_in_page_offers_every_configured_provider(oidc_client: FlaskClient):
     page = oidc_client.get("/log-ind").get_data(as_text=True)
 
-    assert 'href="/log-ind/nordby">Nordby Kommune</a>' in page
-    assert 'href="/log-ind/sydby">Sydby Kommune</a>' in page
+    assert 'href="/log-ind/nordby?valg=Nordby+Kommune">Nordby Kommune</a>' in page
+    assert 'href="/log-ind/sydby?valg=Sydby+Kommune">Sydby Kommune</a>' in page
 
 
 def test_unknown_provider_name_is_not_found(oidc_client: FlaskClient):
@@ -151,7 +152,7 @@ def test_unregistered_person_gets_the_danish_not_registered_page_and_nothing_is_
     make_person(email="someone.else@kkr-test.example")
     people_before = count(Person)
 
-    sign_in = sign_in_via(oidc_client, nordby, login_for("stranger", "stranger@nowhere.example"))
+    sign_in = sign_in_via(oidc_client, nordby, login_for("stranger", "stranger@kkr-test.example"))
 
     assert sign_in.finish.status_code == 403
     page = sign_in.finish.get_data(as_text=True)
@@ -304,7 +305,7 @@ def test_production_refuses_demo_sign_in(tmp_path: Path):
 def test_sign_out_clears_the_session_and_ends_the_provider_session(
     oidc_app: Flask, nordby: RunningProvider
 ):
-    person = make_person(name="Søren Kierkegaard", email="soren@kbh.example")
+    person = make_person(name="Søren Kierkegaard", email="soren@nordby.example")
     client = oidc_app.test_client()
     sign_in = sign_in_via(client, nordby, login_for("sk-1", person.email))
     oidc_app.config["WTF_CSRF_ENABLED"] = True
@@ -367,7 +368,7 @@ def test_binding_and_sign_in_are_audited(oidc_app: Flask, nordby: RunningProvide
     bound, *signed_in = entries
     assert bound.actor_id == person.id
     assert bound.object_type == "Identity"
-    assert bound.after == {"issuer": nordby.issuer, "subject": "audit-1"}
+    assert bound.after == {"issuer": nordby.issuer, "subject": "audit-1", "provider": "nordby"}
     for entry in signed_in:
         assert (entry.actor_id, entry.object_type, entry.object_id) == (
             person.id,
@@ -377,10 +378,24 @@ def test_binding_and_sign_in_are_audited(oidc_app: Flask, nordby: RunningProvide
         assert entry.after == {"provider": "nordby"}
 
 
-def test_refused_sign_in_writes_no_audit_row(oidc_client: FlaskClient, nordby: RunningProvider):
-    sign_in_via(oidc_client, nordby, login_for("nobody", "nobody@nowhere.example"))
+def test_refused_sign_in_is_logged_at_warning_and_audited_without_a_token(
+    oidc_client: FlaskClient, nordby: RunningProvider, caplog: pytest.LogCaptureFixture
+):
+    with caplog.at_level(logging.WARNING, logger="portal.auth"):
+        sign_in = sign_in_via(oidc_client, nordby, login_for("nobody", "nobody@kkr-test.example"))
 
-    assert count(AuditEntry) == 0
+    assert sign_in.finish.status_code == 403
+    [line] = [record for record in caplog.records if record.name == "portal.auth"]
+    assert line.levelno == logging.WARNING
+    assert "not_registered" in line.getMessage()
+    assert "nordby" in line.getMessage() and nordby.issuer in line.getMessage()
+    assert "eyJ" not in line.getMessage()  # never a token
+    db.session.expire_all()
+    [entry] = db.session.scalars(select(AuditEntry))
+    assert entry.action == "sign_in_refused"
+    assert entry.after["reason"] == "not_registered"
+    assert entry.after["provider"] == "nordby"
+    assert entry.after["issuer"] == nordby.issuer
 
 
 # --- several apps in one process ----------------------------------------------------------

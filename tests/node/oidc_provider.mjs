@@ -1,7 +1,8 @@
 // A real OpenID Connect provider on loopback for the portal's tests (tests/oidc.py starts it).
 //
 //   node tests/node/oidc_provider.mjs '{"port": 5555, "clients": [{"client_id": "portal",
-//     "client_secret": "s3cret", "redirect_uris": [...], "post_logout_redirect_uris": [...]}]}'
+//     "client_secret": "s3cret", "redirect_uris": [...], "post_logout_redirect_uris": [...]}],
+//     "released_claims": ["upn", "groups", ...]}'
 //
 // Prints "ready <issuer>" once it listens. Everything (keys, sessions, grants) lives in memory
 // and dies with the process.
@@ -11,12 +12,23 @@
 //   alice                                          sub "alice", no e-mail
 //   alice?email=alice@example.org                  sub "alice", that e-mail, verified
 //   alice?email=alice@example.org&email_verified=false&name=Alice%20A
+// These claims go into userinfo only (email and email_verified with the email scope, name with
+// profile); the ID token carries sub alone, as it always has for such logins.
+//
+// A login with `c=` shapes both answers exactly, as Entra ID, AD FS, OS2faktor or Google would:
+//   alice?c=<base64url of {"id_token": {...}, "userinfo": {...} | null, "userinfo_error": bool}>
+// The ID token carries sub and the `id_token` claims, userinfo sub and the `userinfo` claims
+// (only sub when null, like AD FS), and with `userinfo_error` the userinfo endpoint answers 401
+// invalid_token for the account while the ID token still comes. Any JSON value goes ("true" as a
+// string, a list of 100 groups). Only names in `released_claims` can be released (oidc-provider
+// drops undeclared claims): tests/oidc.py passes its list and refuses other names.
+//
 // The provider remembers the latest claims per sub, so the same sub can come back with another
 // e-mail, as at a real provider.
 
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 
-import Provider from "oidc-provider";
+import Provider, { errors } from "oidc-provider";
 
 const settings = JSON.parse(process.argv[2] ?? "{}");
 const port = Number(settings.port);
@@ -42,6 +54,15 @@ const accounts = new Map();
 function rememberLogin(login) {
   const [sub, query = ""] = login.split("?", 2);
   const params = new URLSearchParams(query);
+  if (params.has("c")) {
+    const shape = JSON.parse(Buffer.from(params.get("c"), "base64url").toString("utf8"));
+    accounts.set(sub, {
+      idToken: shape.id_token ?? {},
+      userinfo: shape.userinfo ?? {},
+      userinfoError: shape.userinfo_error === true,
+    });
+    return sub;
+  }
   const claims = {};
   if (params.has("email")) {
     claims.email = params.get("email");
@@ -49,8 +70,30 @@ function rememberLogin(login) {
     claims.email_verified = params.get("email_verified") !== "false";
   }
   if (params.has("name")) claims.name = params.get("name");
-  accounts.set(sub, claims);
+  accounts.set(sub, { simple: claims });
   return sub;
+}
+
+// Looked up when the claims are asked for, not at login: the latest login of a sub counts.
+function claimsFor(sub, use, scope) {
+  const account = accounts.get(sub) ?? { simple: {} };
+  if (account.simple) {
+    // A plain login: what the provider released before the claims could be shaped (every claim
+    // is declared under openid now, so the email and profile scopes are checked here).
+    if (use === "id_token") return { sub };
+    const scopes = new Set(String(scope ?? "").split(" "));
+    const { email, email_verified: verified, name } = account.simple;
+    return {
+      sub,
+      ...(scopes.has("email") && email !== undefined ? { email, email_verified: verified } : {}),
+      ...(scopes.has("profile") && name !== undefined ? { name } : {}),
+    };
+  }
+  if (use === "id_token") return { ...account.idToken, sub };
+  if (account.userinfoError) {
+    throw new errors.InvalidToken("userinfo refused on purpose for this test account");
+  }
+  return { ...account.userinfo, sub };
 }
 
 async function readForm(req) {
@@ -74,11 +117,16 @@ const configuration = {
   // By default PKCE is only enforced for public clients; requiring it for every client is what
   // proves the portal sends an S256 challenge and its verifier.
   pkce: { required: () => true },
+  // A claim is released only if a granted scope declares it. Everything a shaped login may
+  // carry is declared under openid, which every sign-in requests.
   claims: {
-    openid: ["sub"],
+    openid: ["sub", ...(settings.released_claims ?? [])],
     email: ["email", "email_verified"],
     profile: ["name"],
   },
+  // By default the ID token leaves out scope claims when an access token for userinfo comes
+  // with it; Entra ID, AD FS and Google put them in the ID token, so shaped logins can too.
+  conformIdTokenClaims: false,
   features: {
     devInteractions: { enabled: true },
     rpInitiatedLogout: { enabled: true },
@@ -86,7 +134,7 @@ const configuration = {
   jwks: { keys: [signingKey] },
   cookies: { keys: [randomBytes(32).toString("hex")] },
   async findAccount(ctx, accountId) {
-    return { accountId, claims: async () => ({ sub: accountId, ...accounts.get(accountId) }) };
+    return { accountId, claims: async (use, scope) => claimsFor(accountId, use, scope) };
   },
 };
 
