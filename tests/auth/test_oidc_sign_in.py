@@ -416,3 +416,43 @@ def test_each_app_uses_its_own_provider_settings(
 
     assert to_sydby.headers["Location"].startswith(sydby.issuer + "/")
     assert to_nordby.headers["Location"].startswith(nordby.issuer + "/")
+
+
+# --- finding the provider: by e-mail or by municipality -----------------------------------
+
+
+def test_an_email_sends_the_person_to_its_domains_provider_with_a_login_hint(
+    oidc_client: FlaskClient, sydby: RunningProvider
+):
+    found = oidc_client.get("/log-ind/e-mail", query_string={"email": "anna@sydby.example"})
+
+    assert found.status_code == 303
+    start = oidc_client.get(found.headers["Location"])
+    assert start.status_code == 302
+    assert start.headers["Location"].startswith(sydby.issuer + "/")
+    assert authorization_request(start)["login_hint"] == "anna@sydby.example"
+
+
+def test_an_unknown_domain_shows_the_page_again_with_the_address_kept(oidc_client: FlaskClient):
+    page = oidc_client.get("/log-ind/e-mail", query_string={"email": "anna@gmail.example"})
+
+    assert page.status_code == 422
+    text = page.get_data(as_text=True)
+    assert "Portalen kender ikke en kommune med den e-mailadresse" in text
+    assert 'value="anna@gmail.example"' in text
+
+
+def test_a_search_with_one_match_goes_straight_to_its_provider(oidc_client: FlaskClient):
+    found = oidc_client.get("/log-ind", query_string={"kommune": "syd"})
+
+    assert found.status_code == 303
+    assert found.headers["Location"].startswith("/log-ind/sydby?")
+
+
+def test_the_device_remembers_the_last_choice(oidc_client: FlaskClient, sydby: RunningProvider):
+    oidc_client.get("/log-ind/sydby?valg=Sydby+Kommune")
+
+    page = oidc_client.get("/log-ind").get_data(as_text=True)
+
+    assert "Fortsæt med Sydby Kommune" in page
+    assert page.index("Fortsæt med Sydby Kommune") < page.index("Din e-mail")
