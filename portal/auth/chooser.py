@@ -56,8 +56,18 @@ def search(all_entries: list[Entry], query: str) -> list[Entry]:
     return [e for e in all_entries if all(word in e.label.lower() for word in words)]
 
 
-def entry_for_key(all_entries: list[Entry], key: str | None) -> Entry | None:
-    return next((entry for entry in all_entries if entry.key == key), None)
+def entry_for_key(
+    all_entries: list[Entry], providers: list[Provider], key: str | None
+) -> Entry | None:
+    """The remembered choice: a line of the list, or the provider itself when the choice was
+    made by e-mail (a broker's e-mail names no municipality)."""
+    found = next((entry for entry in all_entries if entry.key == key), None)
+    if found is None and key:
+        name = key.split(":", 1)[0]
+        provider = next((p for p in providers if p.name == name), None)
+        if provider is not None:
+            found = Entry(provider.label, provider.name)
+    return found
 
 
 def providers_for_email(providers: list[Provider], address: str) -> list[Provider]:

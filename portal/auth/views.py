@@ -129,9 +129,12 @@ def sign_in():  # noqa: ANN201
         found=found,
         query=query,
         listed=bool(query) or len(all_entries) <= SHORT_LIST,
-        last=chooser.entry_for_key(all_entries, request.cookies.get(LAST_CHOICE_COOKIE)),
+        last=chooser.entry_for_key(
+            all_entries, providers(), request.cookies.get(LAST_CHOICE_COOKIE)
+        ),
         email=request.args.get("email", "")[:254],
         email_unknown=False,
+        email_shared=False,
         demo=current_app.config["PORTAL_DEMO"],
         start_url=start_url,
     )
@@ -151,20 +154,24 @@ def find_by_email():  # noqa: ANN201
         entry = chooser.Entry(found[0].label, found[0].name)
         return redirect(start_url(entry, login_hint=address), 303)
     all_entries = chooser.entries(providers())
+    # Several providers share the domain (a migration, a joint IT office): the person picks.
+    names = {provider.name for provider in found}
+    shared = [entry for entry in all_entries if entry.provider in names]
     return (
         render_template(
             "auth/sign_in.html",
             entries=all_entries,
-            found=all_entries,
+            found=shared or all_entries,
             query="",
             listed=True,
             last=None,
             email=address,
-            email_unknown=True,
+            email_unknown=not shared,
+            email_shared=bool(shared),
             demo=current_app.config["PORTAL_DEMO"],
             start_url=start_url,
         ),
-        422,
+        200 if shared else 422,
     )
 
 

@@ -456,3 +456,24 @@ def test_the_device_remembers_the_last_choice(oidc_client: FlaskClient, sydby: R
 
     assert "Fortsæt med Sydby Kommune" in page
     assert page.index("Fortsæt med Sydby Kommune") < page.index("Din e-mail")
+
+
+def test_a_domain_two_providers_share_lists_both_to_choose_from(oidc_client: FlaskClient):
+    page = oidc_client.get("/log-ind/e-mail", query_string={"email": "anna@kkr-test.example"})
+
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Flere kommuner bruger den e-mailadresse: vælg din" in text
+    assert "Nordby Kommune</a>" in text and "Sydby Kommune</a>" in text
+
+
+def test_a_choice_made_by_email_is_remembered_as_the_provider(schema: str, nordby: RunningProvider):
+    broker = nordby.portal_settings(municipalities=["Roskilde", "Lejre"])
+    with portal_app(schema, OIDC_PROVIDERS=[broker]) as app:
+        client = app.test_client()
+        found = client.get("/log-ind/e-mail", query_string={"email": "anna@nordby.example"})
+        client.get(found.headers["Location"])
+
+        page = client.get("/log-ind").get_data(as_text=True)
+
+    assert "Fortsæt med Nordby Kommune" in page

@@ -52,12 +52,12 @@ def test_member_signs_in_with_openid_and_lands_on_mit_overblik(
     provider = oidc_live_server.app.config["PORTAL_OIDC_PROVIDERS"][1]
     page.goto(oidc_live_server.url + "/log-ind")
     for configured in oidc_live_server.app.config["PORTAL_OIDC_PROVIDERS"]:
-        expect(page.get_by_role("link", name=configured["label"])).to_be_visible()
+        expect(page.get_by_role("link", name=configured.label)).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_role("link", name=provider["label"]).click()
+    page.get_by_role("link", name=provider.label).click()
     # The provider's own development log-in and consent pages.
-    page.wait_for_url(provider["issuer"] + "/**")
+    page.wait_for_url(provider.issuer + "/**")
     page.locator("input[name=login]").fill(
         login_for("browser-chair", email_of(oidc_live_server, chair))
     )
@@ -73,7 +73,7 @@ def test_member_signs_in_with_openid_and_lands_on_mit_overblik(
 
     page.get_by_role("button", name="Log ud").click()
     # The provider asks to confirm its own sign-out, then sends the browser back to the portal.
-    page.wait_for_url(provider["issuer"] + "/**")
+    page.wait_for_url(provider.issuer + "/**")
     page.locator("button[autofocus], button[type=submit]").first.click()
     page.wait_for_url(oidc_live_server.url + "/logget-ud")
     expect(page.get_by_role("heading", level=1)).to_have_text("Du er logget ud")
