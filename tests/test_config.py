@@ -74,26 +74,25 @@ def test_several_providers_from_json_or_a_file(tmp_path):
     path.write_text(json.dumps(PROVIDERS), encoding="utf-8")
     from_file = load_oidc_providers(settings(OIDC_PROVIDERS=str(path)))
     assert from_json == from_file
-    assert [p["name"] for p in from_json] == ["koege", "broker"]
-    assert from_json[0]["issuer"] == "https://id.koege.example"  # trailing slash dropped
-    assert from_json[1]["label"] == "broker"
-    assert from_json[1]["scopes"] == "openid email profile"
+    assert [p.name for p in from_json] == ["koege", "broker"]
+    assert from_json[0].issuer == "https://id.koege.example"  # trailing slash dropped
+    assert from_json[1].label == "broker"
+    assert from_json[1].scopes == "openid email profile"
 
 
 def test_one_provider_from_three_variables():
     providers = load_oidc_providers(
         settings(OIDC_ISSUER="https://id.example", OIDC_CLIENT_ID="kkr", OIDC_CLIENT_SECRET="s")
     )
-    assert providers == [
-        {
-            "name": "default",
-            "label": "Log ind med din kommune",
-            "issuer": "https://id.example",
-            "client_id": "kkr",
-            "client_secret": "s",
-            "scopes": "openid email profile",
-        }
-    ]
+    [provider] = providers
+    assert (provider.name, provider.label, provider.issuer) == (
+        "default",
+        "Log ind med din kommune",
+        "https://id.example",
+    )
+    assert (provider.client_id, provider.client_secret) == ("kkr", "s")
+    assert provider.scopes == "openid email profile"
+    assert not provider.binds_first_sign_in  # no domains: only bindings staff made
 
 
 @pytest.mark.parametrize(
@@ -103,8 +102,9 @@ def test_one_provider_from_three_variables():
         ("/no/such/file.json", "no such file"),
         ('{"name": "x"}', "JSON list"),
         ('[{"name": "x", "issuer": "https://i"}]', "client_id"),
-        ('[{"name": "a b", "issuer": "https://i", "client_id": "c"}]', "use a-z"),
-        (json.dumps([PROVIDERS[1], PROVIDERS[1]]), "used twice"),
+        ('[{"name": "a b", "issuer": "https://i", "client_id": "c"}]', "may use a-z"),
+        (json.dumps([PROVIDERS[1], PROVIDERS[1]]), "named twice"),
+        (json.dumps([{**PROVIDERS[1], "email_domain": ["x.dk"]}]), "unknown key 'email_domain'"),
     ],
 )
 def test_bad_provider_configuration_is_named(value: str, message: str):
