@@ -21,6 +21,8 @@ from portal.appointments.election_models import (
 )
 from portal.appointments.models import Appointment
 from portal.attachments.models import Attachment
+from portal.auth.models import Identity, SignInSession
+from portal.auth.sessions import open_session
 from portal.councils.models import (
     Council,
     CouncilOffice,
@@ -100,6 +102,24 @@ class Scene:
     people: dict[str, Person]  # by role (not "anonymous")
     ids: dict[str, Any] = field(default_factory=dict)  # URL argument values, see build_scene
     other_ids: dict[str, Any] = field(default_factory=dict)  # the other council's objects
+
+
+def bound_account(person: Person, subject: str) -> tuple[Identity, SignInSession]:
+    """A provider account bound to `person` and a session of theirs, apart from the session
+    the matrix signs them in with (ending this one signs no client out)."""
+    identity = Identity(
+        person=person, issuer="https://login.example/x", subject=subject, provider_name="x"
+    )
+    db.session.add(identity)
+    open_session(person, "scene")
+    db.session.flush()
+    row = db.session.scalars(
+        select(SignInSession)
+        .where(SignInSession.person_id == person.id)
+        .order_by(SignInSession.id.desc())
+    ).first()
+    assert row is not None
+    return identity, row
 
 
 def build_scene() -> Scene:
@@ -268,6 +288,12 @@ def build_scene() -> Scene:
     other_round = start_round(other_body, by=other_staff)
     other_item = make_item(other_meeting, "Hovedstadens punkt")
     other_file = attach(other_item, "hovedstaden.pdf", other_staff)
+
+    # Sign-in: an account bound to the member and a session of theirs (the staff page of
+    # `person_id`); the chair's, for "not this person's"; the other council's member's.
+    identity, sign_in_session = bound_account(seat.person, "security-member")
+    chair_identity, chair_session = bound_account(chair.person, "security-chair")
+    other_identity, other_session = bound_account(outsider.person, "security-outsider")
     db.session.flush()
 
     people = {
@@ -316,9 +342,13 @@ def build_scene() -> Scene:
         "body_id": body.id,
         "round_id": appointment_round.id,
         "appointment_id": appointment.id,
+        "identity_id": identity.id,
+        "session_id": sign_in_session.id,
         "provider_name": "nobody",
         "second_election_id": second_election.id,
         "second_round_id": second_round.id,
+        "chair_identity_id": chair_identity.id,
+        "chair_session_id": chair_session.id,
         # the new roles' own objects, for the tests of what stays theirs
         "former_proposal_id": former_proposal.id,
         "former_attachment_id": former_file.id,
@@ -337,6 +367,8 @@ def build_scene() -> Scene:
         "election_id": other_election.id,
         "body_id": other_body.id,
         "round_id": other_round.id,
+        "identity_id": other_identity.id,
+        "session_id": other_session.id,
     }
     db.session.commit()
     return scene

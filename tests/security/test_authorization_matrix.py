@@ -63,6 +63,7 @@ SIGNED_IN_ROLES = tuple(role for role in ROLES if role != "anonymous")
 # when its answers differ from its rule's, to BY_ENDPOINT).
 DECLARED: dict[str, set[str]] = {
     "public": {
+        "auth.find_by_email",
         "auth.finish_sign_in",
         "auth.sign_in",
         "auth.sign_out",
@@ -184,6 +185,9 @@ DECLARED: dict[str, set[str]] = {
         "minutes.show_editor",
         "notifications.list_dead_emails",
         "notifications.retry_email",
+        "sign_in_admin.end_session",
+        "sign_in_admin.remove",
+        "sign_in_admin.show",
     },
     "council_proposals": {
         "proposals.begin_handling",
@@ -293,6 +297,7 @@ BY_ENDPOINT: dict[str, dict[str, Outcome]] = {
     "agendas.download_attachment": only(*READERS),  # the closed item's file (3.0)
     "agendas.show_agenda": only(*READERS),
     "agendas.show_agenda_version": only(*READERS),
+    "auth.find_by_email": everyone(422),  # no address: the list of providers again
     "auth.finish_sign_in": everyone(404),  # an unknown provider
     "auth.start_sign_in": everyone(404),
     "leave.cancel_leave": only("member", ok=REDIRECT),
@@ -733,6 +738,11 @@ def mismatches(scene: Scene, rule: Rule, values: dict[str, Any]) -> list[dict[st
         swaps.append({"election_id": ids["second_election_id"]})
     if "round_id" in names and "appointment_id" in names:
         swaps.append({"round_id": ids["second_round_id"]})
+    # A binding or a session of another person of the council (the chair's), under this one.
+    if "identity_id" in names:
+        swaps.append({"identity_id": ids["chair_identity_id"]})
+    if "session_id" in names:
+        swaps.append({"session_id": ids["chair_session_id"]})
     if "proposal_id" in names and "council_slug" in names:  # drafts are not received
         swaps.append(
             {
@@ -745,8 +755,9 @@ def mismatches(scene: Scene, rule: Rule, values: dict[str, Any]) -> list[dict[st
 
 def test_objects_of_another_meeting_or_election_are_not_found(world):  # noqa: ANN001
     """A file, item, result, office or appointment asked for under a parent it does not
-    belong to (of the same council), or the member's draft proposal asked by the secretariat
-    and the chair, by a role that may see the parent: 404, nothing changed."""
+    belong to (of the same council), a sign-in binding or session under another person, or
+    the member's draft proposal asked by the secretariat and the chair, by a role that may see
+    the parent: 404, nothing changed."""
     app, scene, by_role = world
     before = database_state()
     wrong = []

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from flask_wtf import FlaskForm
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -45,7 +46,7 @@ from portal.councils.models import (
     StaffAssignment,
     SubstituteAssignment,
 )
-from portal.demo.data import COUNCIL_SLUG, build_demo_council
+from portal.demo.data import COUNCIL_SLUG, EMAIL_DOMAIN, build_demo_council
 from portal.extensions import db
 from portal.meetings.models import Meeting
 from portal.notifications.models import Notice
@@ -55,6 +56,7 @@ from tests.appointments.election_scene import make_election
 from tests.appointments.scene import make_body
 from tests.conftest import portal_app, sign_in
 from tests.proposals.scene import submitted
+from tests.security.scene import bound_account
 
 
 def _post_routes() -> list[tuple[str, str]]:
@@ -103,6 +105,16 @@ VALUES = st.one_of(
     st.text(max_size=40),
     st.lists(st.sampled_from(HOSTILE[1:]), min_size=2, max_size=3),  # a list for one value
 )
+# A provider for the demo council's addresses, so that staff can bind an account of it in
+# advance (sign_in_admin.show); binding calls no provider.
+FUZZ_PROVIDER = {
+    "name": "fuzz",
+    "label": "Fuzz Kommune",
+    "issuer": "https://login.fuzz.example",
+    "client_id": "kkr",
+    "client_secret": "x",
+    "email_domains": [EMAIL_DOMAIN],
+}
 # Names most forms use, sent too when the form class cannot be found.
 COMMON_FIELDS = ["title", "body", "name", "version", "starts_at", "date", "time", "reason"]
 
@@ -177,6 +189,8 @@ def build_world(app: Flask) -> World:
         .order_by(AgendaItem.id)
     ) or db.session.scalar(select(AgendaItem).order_by(AgendaItem.id.desc()))
     assert call_in is not None and item is not None
+    # An account bound to the member and a session of theirs (the staff's sign-in page).
+    identity, sign_in_session = bound_account(seat.person, "fuzz-member")
     ids = {
         "proposal_id": proposal.id,
         "meeting_id": item.meeting_id,
@@ -202,6 +216,8 @@ def build_world(app: Flask) -> World:
         "appointment_id": 1,
         "holding_id": 1,
         "alliance_id": 1,
+        "identity_id": identity.id,
+        "session_id": sign_in_session.id,
     }
     db.session.commit()
     assert db.session.get(Leave, leave.id) and db.session.get(MeetingRequest, request.id)
@@ -214,7 +230,7 @@ def build_world(app: Flask) -> World:
 
 @pytest.fixture(scope="module")
 def world(schema: str) -> Iterator[World]:
-    with portal_app(schema) as app:
+    with portal_app(schema, OIDC_PROVIDERS=[FUZZ_PROVIDER]) as app:
         yield build_world(app)
 
 
@@ -296,11 +312,24 @@ def is_danish(body: str) -> bool:
     )
 
 
-def post_and_check(world: World, rule: str, person: Person | None, data: dict) -> TestResponse:  # noqa: ANN001
-    """Posts `data` and checks the answer; returns it for checks of what was stored."""
+def signed_in(world: World, person: Person | None) -> FlaskClient:
+    """A client signed in as `person` (a session row of its own), or anonymous for None."""
     client = world.app.test_client()
     if person is not None:
         sign_in(client, person)
+    return client
+
+
+def post_and_check(
+    world: World,
+    rule: str,
+    person: Person | None,
+    data: dict,
+    client: FlaskClient | None = None,
+) -> TestResponse:
+    """Posts `data` as `person` (with `client` if given: signed in already) and checks the
+    answer; returns it for checks of what was stored."""
+    client = client or signed_in(world, person)
     before = row_counts()
     response = client.post(url_for_rule(rule, world), data=data)
     after = row_counts()
@@ -317,12 +346,11 @@ def post_and_check(world: World, rule: str, person: Person | None, data: dict) -
 def test_every_post_without_csrf_is_refused_and_writes_nothing(world: World):
     world.app.config["WTF_CSRF_ENABLED"] = True  # as the `csrf_app` fixture, on this database
     try:
+        # Signed in first: each sign-in opens a session row.
+        clients = {rule: signed_in(world, person_for(rule, world)) for _, rule in POST_ROUTES}
         before = row_counts()
         for endpoint, rule in POST_ROUTES:
-            client = world.app.test_client()
-            person = person_for(rule, world)
-            if person is not None:
-                sign_in(client, person)
+            client = clients[rule]
             fields = form_fields(world.app, endpoint)
             response = client.post(url_for_rule(rule, world), data=dict.fromkeys(fields, "x"))
             assert response.status_code == 400, (endpoint, response.status_code)

@@ -28,6 +28,7 @@ from urllib.parse import urlencode
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import bindparam, func, select
 from werkzeug.test import TestResponse
 
@@ -37,11 +38,13 @@ from tests.conftest import CommittingClient, portal_app
 from tests.proposals.scene import tiny_pdf
 from tests.security import valid_posts_members, valid_posts_secretariat
 from tests.security.test_form_fuzz import (
+    FUZZ_PROVIDER,
     HUGE,
     POST_ROUTES,
     World,
     build_world,
     post_and_check,
+    signed_in,
 )
 from tests.security.valid_posts_members import ValidPost
 
@@ -161,9 +164,10 @@ class Setting:
 @pytest.fixture(scope="module")
 def setting(schema: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setting]:
     """The fuzz world and what both valid_posts modules prepare, committed; then the one
-    connection. The demo sign-in is on (it has a form too); files go to a folder of its own."""
+    connection. The demo sign-in is on (it has a form too), and a provider for the demo
+    council's addresses (accounts are bound to it); files go to a folder of its own."""
     uploads = tmp_path_factory.mktemp("uploads")
-    with portal_app(schema, DEMO=True) as app:
+    with portal_app(schema, DEMO=True, OIDC_PROVIDERS=[FUZZ_PROVIDER]) as app:
         app.config["PORTAL_UPLOAD_FOLDER"] = str(uploads)
         app.test_client_class = MultipartClient
         world = build_world(app)
@@ -240,9 +244,21 @@ def fresh_files(data: dict[str, Any], spec: ValidPost) -> dict[str, Any]:
     }
 
 
-def post(setting: Setting, endpoint: str, spec: ValidPost, data: dict[str, Any]) -> TestResponse:
+def poster(setting: Setting, spec: ValidPost) -> FlaskClient:
+    """A client signed in as the one who posts: signing in opens a session row, so it is done
+    before the database is looked at."""
+    return signed_in(setting.world, spec.who(setting.world))
+
+
+def post(
+    setting: Setting,
+    endpoint: str,
+    spec: ValidPost,
+    data: dict[str, Any],
+    client: FlaskClient | None = None,
+) -> TestResponse:
     world = world_for(setting.world, spec)
-    return post_and_check(world, rule_of(endpoint, spec), spec.who(setting.world), data)
+    return post_and_check(world, rule_of(endpoint, spec), spec.who(setting.world), data, client)
 
 
 def is_untouchable(name: str, spec: ValidPost) -> bool:
@@ -292,8 +308,9 @@ def check_valid_post(setting: Setting, endpoint: str, spec: ValidPost) -> list[s
     data = fresh_files(spec.data(setting.world), spec)
     candidates = text_fields(data, spec)
     before_counts = {name: stored_count(data[name]) for name in candidates}
+    client = poster(setting, spec)
     before = table_contents()
-    response = post(setting, endpoint, spec, data)
+    response = post(setting, endpoint, spec, data, client)
     assert response.status_code < 400, (endpoint, response.status_code)
     if endpoint in WRITES_NOTHING:
         assert WRITES_NOTHING[endpoint](response), (endpoint, response.status_code)
@@ -408,7 +425,8 @@ def test_only_spaces_in_a_required_text_field_are_refused(
     spec = VALID_POSTS[endpoint]
     with rolled_back(setting.connection):
         data = {**fresh_files(spec.data(setting.world), spec), field: "   "}
+        client = poster(setting, spec)
         before = table_contents()
-        response = post(setting, endpoint, spec, data)
+        response = post(setting, endpoint, spec, data, client)
         assert response.status_code == 422, response.status_code
         assert table_contents() == before

@@ -26,6 +26,8 @@ from portal.agendas.models import ItemMinutes, PublicationKind
 from portal.agendas.publishing import publish
 from portal.agendas.snapshot import build_content
 from portal.appointments import operations as appointment_operations
+from portal.auth.models import Identity
+from portal.auth.sessions import open_session
 from portal.councils.models import Council, Person
 from portal.extensions import db
 from portal.meetings import operations as meeting_operations
@@ -74,6 +76,10 @@ FIELDS = {
     "body notes": "Bo14",
     "late reason": "Lr15",
     "request subject": "Rs16",
+    # A person's sign-in, on the secretariat's page of it: an account's id (a provider's
+    # sub, or typed by staff) and a session's browser (the User-Agent anyone can send).
+    "account subject": "As17",
+    "session browser": "Sb18",
 }
 
 
@@ -193,6 +199,15 @@ def build_stage(app: Flask) -> Stage:
     leave_operations.start_request(
         council, payload(FIELDS["request subject"]), by=neighbour, now=now
     )
+    db.session.add(
+        Identity(
+            person=member,
+            issuer="https://login.example/x",
+            subject=payload(FIELDS["account subject"]),
+            provider_name="x",
+        )
+    )
+    open_session(member, "x", user_agent=payload(FIELDS["session browser"]))
     db.session.commit()
     return Stage(
         app, council, member, neighbour, staff, upcoming, past, cancelled, proposal, body.id
@@ -238,6 +253,7 @@ def pages(stage: Stage) -> dict[Person | None, list[str]]:
             f"{admin}/dagsordener",
             f"/kkr/{slug}/sekretariat/udpegninger",
             f"/kkr/{slug}/sekretariat/udpegninger/{stage.body_id}",
+            f"{admin}/personer/{stage.member.id}/log-ind",
         ],
         None: [
             f"/kkr/{slug}/",

@@ -1,6 +1,7 @@
-"""A valid form for every POST route of the secretariat side (blueprints councils and
-appointments: municipalities, groups, people, memberships and substitutes; regional bodies and
-appointment rounds; elections, the composition and the constituting meeting), for
+"""A valid form for every POST route of the secretariat side (blueprints councils,
+appointments and sign_in_admin: municipalities, groups, people, memberships and substitutes;
+regional bodies and appointment rounds; elections, the composition and the constituting
+meeting; a person's provider accounts and sessions), for
 tests/security/test_one_hostile_field.py: each field in turn is made hostile there.
 
 Each post there meets the state `prepare` left (the posts before it are rolled back), so one
@@ -34,7 +35,7 @@ from portal.types import utcnow
 from tests.appointments.election_scene import PLAIN, TIED, local, make_election
 from tests.appointments.scene import TERM, make_body
 from tests.factories import make_member, make_person
-from tests.security.test_form_fuzz import World
+from tests.security.test_form_fuzz import FUZZ_PROVIDER, World
 from tests.security.valid_posts_members import ValidPost
 
 # A chair tie (A and B equal) in a composition without one: 5 municipalities.
@@ -496,4 +497,17 @@ ELECTIONS: dict[str, ValidPost] = {
     ),
 }
 
-VALID_POSTS: dict[str, ValidPost] = {**COUNCILS, **APPOINTMENTS, **ELECTIONS}
+
+# --- a person's sign-in: accounts bound in advance, bindings removed, sessions ended ----------
+
+# The fuzz world's member's account and session (world.ids identity_id, session_id); the
+# provider is test_form_fuzz.FUZZ_PROVIDER, whose domain is the member's.
+SIGN_IN: dict[str, ValidPost] = {
+    "sign_in_admin.show": ValidPost(
+        staff, lambda w: {"provider": FUZZ_PROVIDER["name"], "subject": "fuzz-new-account-7"}
+    ),
+    "sign_in_admin.remove": ValidPost(staff, lambda w: {}),
+    "sign_in_admin.end_session": ValidPost(staff, lambda w: {}),
+}
+
+VALID_POSTS: dict[str, ValidPost] = {**COUNCILS, **APPOINTMENTS, **ELECTIONS, **SIGN_IN}
