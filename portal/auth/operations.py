@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -18,6 +17,7 @@ from portal.audit.models import AuditEntry
 from portal.auth import sessions
 from portal.auth.claims import ProviderClaims, email_domain
 from portal.auth.models import Identity, SignInSession
+from portal.auth.providers import provider_for_issuer
 from portal.auth.settings import Provider, municipality_key
 from portal.councils.models import Person
 from portal.extensions import db
@@ -127,7 +127,12 @@ def record_refusal(
 
 
 def bind_in_advance(
-    person: Person, provider: Provider, subject: str, tenant_id: str | None = None
+    person: Person,
+    provider: Provider,
+    subject: str,
+    tenant_id: str | None = None,
+    *,
+    bound_by: Person,
 ) -> Identity:
     """Bind a provider account to a person before their first sign-in (a provider migration,
     or a person whose provider sends no usable address)."""
@@ -163,7 +168,7 @@ def bind_in_advance(
         issuer=issuer,
         subject=subject,
         provider_name=provider.name,
-        bound_by_id=_actor_id(),
+        bound_by=bound_by,
     )
     db.session.add(identity)
     audit.record(
@@ -195,22 +200,7 @@ def end_session(row: SignInSession) -> None:
     sessions.end_one(row, "ended_by_staff")
 
 
-def end_all_sessions(person: Person, reason: str) -> int:
-    ended = sessions.end_all(person.id, reason)
-    if ended:
-        audit.record("sessions_ended", person, after={"reason": reason, "sessions": ended})
-    return ended
-
-
-def _actor_id() -> int | None:
-    from flask_login import current_user
-
-    return current_user.id if current_user and current_user.is_authenticated else None
-
-
 def provider_label(identity: Identity) -> str:
     """The provider's label for staff, or its name if it is no longer configured."""
-    for provider in current_app.config["PORTAL_OIDC_PROVIDERS"]:
-        if provider.signs_in(identity.issuer):
-            return provider.label
-    return identity.provider_name or identity.issuer
+    provider = provider_for_issuer(identity.issuer)
+    return provider.label if provider else identity.provider_name or identity.issuer

@@ -123,14 +123,15 @@ def oidc_client(provider: Provider) -> ProviderClient:
     return clients[provider.name]
 
 
-def id_token_claims_options(provider: Provider, client_id: str) -> dict[str, Any]:
+def id_token_claims_options(client: ProviderClient) -> dict[str, Any]:
     # Authlib checks aud only through azp; OpenID Core 3.1.3.7 wants our client_id in aud.
-    options: dict[str, Any] = {"aud": {"essential": True, "values": [client_id]}}
-    if provider.multi_tenant:
+    options: dict[str, Any] = {"aud": {"essential": True, "values": [client.client_id]}}
+    if client.provider.multi_tenant:
         # Each tenant has its own iss: checked against the token's own tid afterwards.
         options["iss"] = {"essential": True}
     else:
-        options["iss"] = {"essential": True, "value": provider.issuer}
+        # As the discovery document spells it (a trailing slash included), as tokens do.
+        options["iss"] = {"essential": True, "value": client.load_server_metadata()["issuer"]}
     return options
 
 

@@ -97,13 +97,6 @@ def _forget() -> None:
         session.pop(key, None)
 
 
-def end_current(reason: str) -> SignInSession | None:
-    row = current_session()
-    if row is not None and row.ended_at is None:
-        row.ended_at, row.end_reason = utcnow(), reason
-    return row
-
-
 def end_all(person_id: int, reason: str) -> int:
     """End every live session of the person, on every device; how many there were."""
     result = db.session.execute(

@@ -19,7 +19,7 @@ from portal.councils.models import Council, Person
 from portal.extensions import db
 from portal.forms import NO_CHOICE
 from portal.policy import COUNCIL_STAFF, allow
-from portal.views import form_page, load, post_action
+from portal.views import form_page, load, me, post_action
 
 bp = Blueprint("sign_in_admin", __name__, url_prefix="/kkr/<council_slug>/admin")
 
@@ -49,6 +49,14 @@ def _bindings(person: Person) -> list[tuple[Identity, str]]:
     return [(identity, operations.provider_label(identity)) for identity in rows]
 
 
+def _persons(model: type, row_id: int, person: Person):  # noqa: ANN202
+    """The person's own binding or session: another person's is not found."""
+    row = db.session.get(model, row_id)
+    if row is None or row.person_id != person.id:
+        abort(404)
+    return row
+
+
 @bp.route("/personer/<int:person_id>/log-ind", methods=["GET", "POST"])
 @allow(COUNCIL_STAFF)
 def show(council: Council, person_id: int):  # noqa: ANN201
@@ -62,6 +70,7 @@ def show(council: Council, person_id: int):  # noqa: ANN201
             provider_or_404(form.provider.data),
             form.subject.data,
             form.tenant.data or None,
+            bound_by=me(),
         ),
         _("Kontoen er knyttet til %(name)s.", name=person.name),
         page_url(council, person),
@@ -77,9 +86,7 @@ def show(council: Council, person_id: int):  # noqa: ANN201
 @allow(COUNCIL_STAFF)
 def remove(council: Council, person_id: int, identity_id: int):  # noqa: ANN201
     person = load(Person, council, person_id)
-    identity = db.session.get(Identity, identity_id)
-    if identity is None or identity.person_id != person.id:
-        abort(404)
+    identity = _persons(Identity, identity_id, person)
     return post_action(
         lambda: operations.remove_binding(identity),
         _("Kontoen er fjernet, og personens sessioner er afsluttet."),
@@ -91,9 +98,7 @@ def remove(council: Council, person_id: int, identity_id: int):  # noqa: ANN201
 @allow(COUNCIL_STAFF)
 def end_session(council: Council, person_id: int, session_id: int):  # noqa: ANN201
     person = load(Person, council, person_id)
-    row = db.session.get(SignInSession, session_id)
-    if row is None or row.person_id != person.id:
-        abort(404)
+    row = _persons(SignInSession, session_id, person)
     return post_action(
         lambda: operations.end_session(row),
         _("Sessionen er afsluttet."),

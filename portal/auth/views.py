@@ -103,10 +103,18 @@ def sign_in_failed(kind: str, status: int = 400, **context: Any):  # noqa: ANN20
     )
 
 
-def refuse(kind: str, provider: Provider, status: int = 403, *, issuer: str = "", detail: str = ""):  # noqa: ANN201
+def refuse(  # noqa: ANN201
+    kind: str,
+    provider: Provider,
+    status: int = 403,
+    *,
+    issuer: str = "",
+    detail: str = "",
+    **context: Any,
+):
     """Log and audit a refused sign-in, and show the page that says what to do."""
     record_refusal(kind, provider, issuer=issuer, detail=detail)
-    return sign_in_failed(kind, status, provider=provider)
+    return sign_in_failed(kind, status, provider=provider, **context)
 
 
 # --- choosing a provider ------------------------------------------------------------------
@@ -123,9 +131,8 @@ def sign_in():  # noqa: ANN201
     found = chooser.search(all_entries, query) if query else all_entries
     if query and len(found) == 1:
         return redirect(start_url(found[0]), 303)
-    return render_template(
-        "auth/sign_in.html",
-        entries=all_entries,
+    return chooser_page(
+        all_entries,
         found=found,
         query=query,
         listed=bool(query) or len(all_entries) <= SHORT_LIST,
@@ -133,8 +140,24 @@ def sign_in():  # noqa: ANN201
             all_entries, providers(), request.cookies.get(LAST_CHOICE_COOKIE)
         ),
         email=request.args.get("email", "")[:254],
-        email_unknown=False,
-        email_shared=False,
+    )
+
+
+def chooser_page(entries: list[chooser.Entry], **context: Any) -> str:
+    """The sign-in page; `context` says what it shows beyond the plain list."""
+    return render_template(
+        "auth/sign_in.html",
+        **{
+            "entries": entries,
+            "found": entries,
+            "query": "",
+            "listed": True,
+            "last": None,
+            "email": "",
+            "email_unknown": False,
+            "email_shared": False,
+            **context,
+        },
         demo=current_app.config["PORTAL_DEMO"],
         start_url=start_url,
     )
@@ -157,22 +180,14 @@ def find_by_email():  # noqa: ANN201
     # Several providers share the domain (a migration, a joint IT office): the person picks.
     names = {provider.name for provider in found}
     shared = [entry for entry in all_entries if entry.provider in names]
-    return (
-        render_template(
-            "auth/sign_in.html",
-            entries=all_entries,
-            found=shared or all_entries,
-            query="",
-            listed=True,
-            last=None,
-            email=address,
-            email_unknown=not shared,
-            email_shared=bool(shared),
-            demo=current_app.config["PORTAL_DEMO"],
-            start_url=start_url,
-        ),
-        200 if shared else 422,
+    page = chooser_page(
+        all_entries,
+        found=shared or all_entries,
+        email=address,
+        email_unknown=not shared,
+        email_shared=bool(shared),
     )
+    return page, 200 if shared else 422
 
 
 # --- the code flow ------------------------------------------------------------------------
@@ -193,12 +208,10 @@ def start_sign_in(provider_name: str):  # noqa: ANN201
     try:
         response = client.authorize_redirect(redirect_uri, **extra)
     except UNREACHABLE as error:
-        record_refusal("provider_unreachable", provider, detail=type(error).__name__)
-        return sign_in_failed("provider_unreachable", 502, provider=provider)
-    chosen = request.args.get("valg", "")
-    offered = [e for e in chooser.entries(providers()) if e.provider == provider.name]
-    entry = next((e for e in offered if e.label == chosen), None) or chooser.Entry(
-        provider.label, provider.name
+        return refuse("provider_unreachable", provider, 502, detail=type(error).__name__)
+    # The line chosen on the sign-in page, or the provider itself (chosen by e-mail).
+    entry = chooser.entry_for_key(
+        chooser.entries(providers()), [provider], f"{provider.name}:{request.args.get('valg')}"
     )
     response.set_cookie(
         LAST_CHOICE_COOKIE,
@@ -220,9 +233,8 @@ def finish_sign_in(provider_name: str):  # noqa: ANN201
     if error_code:
         # The person cancelled at the provider, or the provider refused (RFC 6749 4.1.2.1).
         code = error_code[:60] if error_code.isascii() and error_code.isprintable() else "?"
-        record_refusal("provider_error", provider, detail=code)
-        text = provider_error_text(code)
-        return sign_in_failed("provider_error", 400, provider=provider, error=text)
+        error = provider_error_text(code)
+        return refuse("provider_error", provider, 400, detail=code, error=error)
     client = oidc_client(provider)
     try:
         token, id_claims, userinfo = _answer(provider, client)
@@ -256,7 +268,7 @@ def _answer(
     try:
         client.load_server_metadata()
         token = client.authorize_access_token(
-            claims_options=id_token_claims_options(provider, client.client_id),
+            claims_options=id_token_claims_options(client),
             leeway=current_app.config["PORTAL_OIDC_LEEWAY"],
         )
     except requests.RequestException as error:

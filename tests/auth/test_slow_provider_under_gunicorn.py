@@ -43,29 +43,34 @@ def gunicorn_portal(tmp_path: Path, rogue: RogueProvider) -> Iterator[str]:
         "PORTAL_OIDC_TIMEOUT": str(TIMEOUT),
     }
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    process = subprocess.Popen(
-        [str(gunicorn), "-w", "2", "--threads", "4", "-b", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    log = tmp_path / "gunicorn.log"
+    with log.open("wb") as errors:  # a file, not a pipe nobody reads: it never fills up
+        process = subprocess.Popen(
+            [str(gunicorn), "-w", "2", "--threads", "4", "-b", f"127.0.0.1:{port}", "wsgi:app"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                if requests.get(url + "/log-ind", timeout=1).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        else:
-            pytest.fail(
-                f"gunicorn did not start: {process.stderr.read(2000) if process.stderr else ''}"
-            )
+        # Two workers each import the portal: on a busy machine that takes a while.
+        deadline = time.monotonic() + 30
+        while not _answers(url + "/log-ind"):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"gunicorn did not start: {log.read_text(errors='replace')[-2000:]}")
+            time.sleep(0.1)
         yield url
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=1).status_code == 200
+    except requests.RequestException:
+        return False
 
 
 def test_a_hanging_provider_holds_one_request_and_no_other_page(
