@@ -140,6 +140,11 @@ def test_staff_see_bindings_and_sessions_and_end_a_session(app: Flask):
     client = app.test_client()
     sign_in(client, staff)
 
+    # Reached from the person's page, by the link staff follow.
+    person_page = client.get(f"/kkr/{council.slug}/admin/personer/{person.id}").get_data(
+        as_text=True
+    )
+    assert f'href="{staff_page(council, person)}"' in person_page
     page = client.get(staff_page(council, person)).get_data(as_text=True)
     assert "mm-1" in page
     assert "Aktive sessioner" in page
