@@ -70,28 +70,30 @@ def _import_models() -> None:
     # Every model must be known to the metadata before Alembic or create_all looks at it.
     from portal.absences import models as _absences  # noqa: F401
     from portal.agendas import models as _agendas  # noqa: F401
-    from portal.appointments import election_models as _elections  # noqa: F401
     from portal.appointments import models as _appointments  # noqa: F401
     from portal.attachments import models as _attachments  # noqa: F401
     from portal.audit import models as _audit  # noqa: F401
     from portal.auth import models as _auth  # noqa: F401
     from portal.councils import models as _councils  # noqa: F401
+    from portal.elections import models as _elections  # noqa: F401
+    from portal.leave import models as _leave  # noqa: F401
+    from portal.meeting_requests import models as _meeting_requests  # noqa: F401
     from portal.meetings import models as _meetings  # noqa: F401
     from portal.notifications import models as _notifications  # noqa: F401
     from portal.proposals import models as _proposals  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
-    from portal.absences.leave_views import bp as leave_bp
     from portal.absences.views import bp as absences_bp
-    from portal.agendas.minutes_views import bp as minutes_bp
     from portal.agendas.views import bp as agendas_bp
     from portal.appointments.views import bp as appointments_bp
     from portal.auth.staff_views import bp as sign_in_admin_bp
     from portal.auth.views import bp as auth_bp
     from portal.councils.views import bp as councils_bp
     from portal.demo.views import bp as demo_bp
+    from portal.leave.views import bp as leave_bp
     from portal.meetings.views import bp as meetings_bp
+    from portal.minutes.views import bp as minutes_bp
     from portal.notifications.views import bp as notifications_bp
     from portal.overview.views import bp as overview_bp
     from portal.proposals.views import bp as proposals_bp

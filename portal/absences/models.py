@@ -1,11 +1,11 @@
-"""Absences, substitutes called in, leaves, and requests for an extraordinary meeting."""
+"""Absences and substitutes called in (rules 1.8, 3.9)."""
 
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint, false, text
+from sqlalchemy import Boolean, ForeignKey, Index, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.councils.models import Council, Membership, Person, enum_column
@@ -96,56 +96,3 @@ class SubstituteCallIn(db.Model):
     meeting: Mapped[Meeting] = relationship()
     membership: Mapped[Membership] = relationship()
     substitute: Mapped[Person] = relationship()
-
-
-class LeaveStatus(enum.StrEnum):
-    AWAITING_DECISION = "awaiting_decision"  # group-elected member: the council decides (1.7)
-    APPLIES = "applies"  # a mayor's leave applies at once (1.6), or the council agreed
-    REFUSED = "refused"
-    CANCELLED = "cancelled"
-
-
-class Leave(db.Model):
-    """A member away for 3 months or more; the substitute steps in for the period (1.6–1.7)."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    council_id: Mapped[int] = mapped_column(ForeignKey("council.id"), index=True)
-    membership_id: Mapped[int] = mapped_column(ForeignKey("membership.id"), index=True)
-    starts_on: Mapped[date]
-    ends_on: Mapped[date]
-    status: Mapped[LeaveStatus] = mapped_column(enum_column(LeaveStatus, "leave_status"))
-    registered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    registered_by_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
-    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
-
-    council: Mapped[Council] = relationship()
-    membership: Mapped[Membership] = relationship()
-
-
-class MeetingRequest(db.Model):
-    """Members asking for an extraordinary meeting (rule 3.1)."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    council_id: Mapped[int] = mapped_column(ForeignKey("council.id"), index=True)
-    subject: Mapped[str] = mapped_column(String(500))
-    started_by_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    # When signatures reached a third of the members and the chair and staff were told.
-    threshold_reached_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-    council: Mapped[Council] = relationship()
-    started_by: Mapped[Person] = relationship()
-    signatures: Mapped[list[MeetingRequestSignature]] = relationship(back_populates="request")
-
-
-class MeetingRequestSignature(db.Model):
-    __table_args__ = (UniqueConstraint("request_id", "person_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    request_id: Mapped[int] = mapped_column(ForeignKey("meeting_request.id"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
-    signed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-    request: Mapped[MeetingRequest] = relationship(back_populates="signatures")
-    person: Mapped[Person] = relationship()

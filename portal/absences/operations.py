@@ -13,12 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit
-from portal.absences.models import (
-    Absence,
-    AbsenceReason,
-    CallInAnswer,
-    SubstituteCallIn,
-)
+from portal.absences.models import Absence, AbsenceReason, CallInAnswer, SubstituteCallIn
 from portal.councils.models import Membership, Person, SubstituteAssignment, active_on
 from portal.councils.queries import staff_of
 from portal.extensions import db

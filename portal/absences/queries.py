@@ -13,16 +13,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from portal.absences.models import (
-    Absence,
-    CallInAnswer,
-    Leave,
-    LeaveStatus,
-    SubstituteCallIn,
-)
+from portal.absences.models import Absence, CallInAnswer, SubstituteCallIn
 from portal.councils.models import CouncilOffice, Membership, MembershipKind, Person, active_on
 from portal.councils.queries import current_memberships, current_substitutes
 from portal.extensions import db
+from portal.leave.models import Leave, LeaveStatus
 from portal.meetings.models import Meeting
 from portal.rules.attendance import (
     Attendance,

@@ -137,7 +137,7 @@ def attachments_by_item(items: list[Any]) -> dict[int, list[Any]]:
 
 def item_minutes_content(item: Any) -> dict[str, Any] | None:
     """The minutes of one item as the snapshot holds them (None: nothing recorded)."""
-    from portal.agendas.minutes import result_of
+    from portal.minutes.operations import result_of
 
     minutes = item.minutes
     if minutes is None:

@@ -464,4 +464,4 @@ def list_public_appointments(council: Council):  # noqa: ANN201
 
 
 # The election, composition and constitution screens share this blueprint (rules 1.0–1.4).
-from portal.appointments import election_views as _election_views  # noqa: E402,F401
+from portal.elections import views as _election_views  # noqa: E402,F401

@@ -13,10 +13,10 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.appointments import election_operations as operations
-from portal.appointments.election_models import Election, ElectionGroupResult
 from portal.councils.models import Council, Group, Membership
 from portal.demo.lookups import secretary
+from portal.elections import operations as operations
+from portal.elections.models import Election, ElectionGroupResult
 from portal.rules.calendar import COPENHAGEN, is_working_day
 
 # The region's results: (letter, name, votes, mayors, seats in the municipal councils). Æ did

@@ -13,12 +13,12 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.agendas.minutes import minutes_content
 from portal.agendas.models import AgendaItem, ChairVote, ItemMinutes, PublicationKind
 from portal.agendas.publishing import publish
 from portal.councils.models import Council
 from portal.demo.lookups import secretary
 from portal.meetings.models import Meeting
+from portal.minutes.operations import minutes_content
 from portal.rules.calendar import local_date
 
 # Decisions by item number; the vote (for, against, abstaining, chair's vote) where one was taken.

@@ -5,7 +5,7 @@ change and the notices about it exist together or not at all. Members and the su
 called in hear of every change and cancellation (NoticeKind.MEETING_CHANGED). The plan also
 drives two things of the absence area: a meeting planned or moved into a member's applying
 leave calls the substitute in (rules 1.6–1.7), and a leave awaiting the council gets its agenda
-item on the next ordinary meeting (rule 1.7, portal/absences/leave_agenda.py).
+item on the next ordinary meeting (rule 1.7, portal/leave/agenda.py).
 """
 
 from __future__ import annotations
@@ -18,15 +18,16 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from portal import audit
-from portal.absences import leave_agenda
-from portal.absences.leave import LEAVE_MEETING_KINDS, call_in_for_meeting, lock
-from portal.absences.models import CallInAnswer, Leave, LeaveStatus, SubstituteCallIn
+from portal.absences.models import CallInAnswer, SubstituteCallIn
 from portal.absences.operations import when
 from portal.absences.queries import standing_call_ins
 from portal.agendas.models import AgendaItem
 from portal.councils.models import Council, Membership, Person, active_on
 from portal.extensions import db
 from portal.labels import label
+from portal.leave import agenda as leave_agenda
+from portal.leave.models import Leave, LeaveStatus
+from portal.leave.operations import LEAVE_MEETING_KINDS, call_in_for_meeting, lock
 from portal.meetings.models import Meeting, MeetingKind
 from portal.notifications.models import NoticeKind
 from portal.notifications.operations import notify

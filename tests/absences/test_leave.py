@@ -8,18 +8,19 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from portal.absences.leave import (
-    call_in_for_meeting,
-    cancel_leave,
-    record_leave_decision,
-    register_leave,
-)
-from portal.absences.models import CallInAnswer, Leave, LeaveStatus, SubstituteCallIn
+from portal.absences.models import CallInAnswer, SubstituteCallIn
 from portal.absences.operations import register_absence, when
 from portal.audit.models import AuditEntry
 from portal.councils.models import MembershipKind
 from portal.councils.queries import substitute_of_membership
 from portal.extensions import db
+from portal.leave.models import Leave, LeaveStatus
+from portal.leave.operations import (
+    call_in_for_meeting,
+    cancel_leave,
+    record_leave_decision,
+    register_leave,
+)
 from portal.meetings.models import MeetingKind
 from portal.notifications.models import EmailStatus, Notice, NoticeKind
 from portal.policy import today

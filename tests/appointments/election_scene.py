@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from portal.appointments.election_models import Election, ElectionGroupResult, ElectionStatus
-from portal.appointments.election_operations import confirm_composition
 from portal.councils.models import Council, Group, Membership, MembershipKind, Person
+from portal.elections.models import Election, ElectionGroupResult, ElectionStatus
+from portal.elections.operations import confirm_composition
 from portal.extensions import db
 from portal.policy import today
 from portal.rules.calendar import COPENHAGEN

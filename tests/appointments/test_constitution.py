@@ -9,15 +9,15 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from portal.appointments import election_operations as operations
-from portal.appointments import election_queries
-from portal.appointments.election_models import (
+from portal.councils.models import CouncilOffice, MunicipalOffice
+from portal.elections import operations as operations
+from portal.elections import queries as election_queries
+from portal.elections.models import (
     ChairElection,
     ChairElectionStatus,
     ElectoralAlliance,
     OfficeHolding,
 )
-from portal.councils.models import CouncilOffice, MunicipalOffice
 from portal.extensions import db
 from portal.policy import today
 from portal.refusal import Refused

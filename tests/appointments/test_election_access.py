@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from portal.appointments.election_models import (
+from portal.elections.models import (
     Election,
     ElectionGroupResult,
     ElectoralAlliance,

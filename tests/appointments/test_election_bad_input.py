@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from portal.appointments.election_models import ElectionGroupResult
+from portal.elections.models import ElectionGroupResult
 from portal.extensions import db
 from tests.appointments.election_scene import Scene, build_scene, confirmed, make_election
 from tests.conftest import sign_in

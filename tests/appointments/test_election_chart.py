@@ -3,7 +3,7 @@ bar labelled with its value in words."""
 
 from decimal import Decimal
 
-from portal.appointments.election_chart import LABEL_WIDTH, PLOT_WIDTH, share_chart
+from portal.elections.chart import LABEL_WIDTH, PLOT_WIDTH, share_chart
 
 
 def percent(share: Decimal) -> str:

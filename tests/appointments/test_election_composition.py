@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from portal.appointments.election_models import Election, ElectionGroupResult, ElectionStatus
 from portal.audit.models import AuditEntry
+from portal.elections.models import Election, ElectionGroupResult, ElectionStatus
 from portal.extensions import db
 from tests.appointments.election_scene import (
     HTMX,

@@ -7,8 +7,8 @@ from io import BytesIO
 import pytest
 from sqlalchemy import select
 
-from portal.appointments.election_csv import CsvRefused, parse_results
-from portal.appointments.election_models import ElectionGroupResult
+from portal.elections.csv import CsvRefused, parse_results
+from portal.elections.models import ElectionGroupResult
 from portal.extensions import db
 from tests.appointments.election_scene import HTMX, TIED, build_scene, make_election
 from tests.conftest import sign_in

@@ -25,12 +25,6 @@ from sqlalchemy import select
 
 from portal.absences.models import CallInAnswer, SubstituteCallIn
 from portal.agendas.models import AgendaItem
-from portal.appointments.election_models import (
-    Election,
-    ElectionGroupResult,
-    ElectionStatus,
-    OfficeHolding,
-)
 from portal.appointments.models import AppointmentMethod, AppointmentRound, RoundStatus
 from portal.councils.models import (
     Council,
@@ -40,6 +34,12 @@ from portal.councils.models import (
     MembershipKind,
     Municipality,
     Person,
+)
+from portal.elections.models import (
+    Election,
+    ElectionGroupResult,
+    ElectionStatus,
+    OfficeHolding,
 )
 from portal.extensions import db
 from portal.meetings.models import Meeting

@@ -10,13 +10,6 @@ from sqlalchemy import func, select
 
 from portal.absences.models import Absence, CallInAnswer, SubstituteCallIn
 from portal.absences.queries import meeting_attendance
-from portal.appointments.election_models import (
-    ChairElection,
-    ChairElectionStatus,
-    Election,
-    ElectionStatus,
-    OfficeHolding,
-)
 from portal.appointments.models import (
     Appointment,
     AppointmentMethod,
@@ -36,6 +29,13 @@ from portal.councils.models import (
     SubstituteBasis,
 )
 from portal.demo.data import EMAIL_DOMAIN, build_demo_council
+from portal.elections.models import (
+    ChairElection,
+    ChairElectionStatus,
+    Election,
+    ElectionStatus,
+    OfficeHolding,
+)
 from portal.extensions import db
 from portal.meetings.models import Meeting
 from portal.notifications.models import Notice, NoticeKind

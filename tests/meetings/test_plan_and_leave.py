@@ -9,12 +9,13 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from portal.absences.leave import cancel_leave, record_leave_decision, register_leave
-from portal.absences.models import CallInAnswer, LeaveStatus, SubstituteCallIn
+from portal.absences.models import CallInAnswer, SubstituteCallIn
 from portal.agendas.models import AgendaItem
 from portal.audit.models import AuditEntry
 from portal.councils.models import MembershipKind
 from portal.extensions import db
+from portal.leave.models import LeaveStatus
+from portal.leave.operations import cancel_leave, record_leave_decision, register_leave
 from portal.meetings import operations
 from portal.meetings.models import MeetingKind
 from portal.notifications.models import NoticeKind

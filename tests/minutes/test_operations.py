@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import select
 
 from portal.absences.models import AbsenceReason
-from portal.agendas import minutes
 from portal.agendas.models import AgendaItem, ChairVote, PublicationKind
 from portal.agendas.publishing import current_publication
 from portal.agendas.snapshot import for_public
 from portal.extensions import db
 from portal.labels import label
+from portal.minutes import operations as minutes
 from portal.notifications.models import Notice, NoticeKind
 from portal.refusal import Refused
 from portal.types import utcnow

@@ -11,10 +11,10 @@ import pytest
 from pypdf import PdfReader
 
 from portal.absences import operations as absences
-from portal.agendas import minutes
 from portal.agendas.models import ChairVote
 from portal.councils.models import CouncilOffice, Membership
 from portal.extensions import db
+from portal.minutes import operations as minutes
 from portal.types import utcnow
 from tests.conftest import sign_in
 from tests.factories import make_council, make_meeting, make_member, make_staff

@@ -11,14 +11,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from portal.absences import leave as leave_operations
 from portal.absences import operations as absences
 from portal.absences.models import AbsenceReason
-from portal.appointments.election_models import (
-    ElectionGroupResult,
-    ElectoralAlliance,
-    OfficeHolding,
-)
 from portal.appointments.models import Appointment
 from portal.attachments.models import Attachment
 from portal.auth.models import Identity, SignInSession
@@ -28,7 +22,13 @@ from portal.councils.models import (
     CouncilOffice,
     Person,
 )
+from portal.elections.models import (
+    ElectionGroupResult,
+    ElectoralAlliance,
+    OfficeHolding,
+)
 from portal.extensions import db
+from portal.leave import operations as leave_operations
 from portal.notifications import operations as notifications
 from portal.notifications.models import NoticeKind
 from portal.policy import today

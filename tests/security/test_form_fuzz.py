@@ -27,12 +27,10 @@ from werkzeug.test import TestResponse
 from wtforms.fields.core import UnboundField
 
 from portal import create_app
-from portal.absences import leave as leave_operations
 from portal.absences import operations as absence_operations
-from portal.absences.models import AbsenceReason, Leave, MeetingRequest, SubstituteCallIn
+from portal.absences.models import AbsenceReason, SubstituteCallIn
 from portal.agendas.models import AgendaItem
 from portal.appointments import operations as appointment_operations
-from portal.appointments.election_models import Election, ElectionGroupResult
 from portal.appointments.models import AppointmentRound, RegionalBody
 from portal.attachments.models import Attachment
 from portal.councils.models import (
@@ -47,7 +45,11 @@ from portal.councils.models import (
     SubstituteAssignment,
 )
 from portal.demo.data import COUNCIL_SLUG, EMAIL_DOMAIN, build_demo_council
+from portal.elections.models import Election, ElectionGroupResult
 from portal.extensions import db
+from portal.leave import operations as leave_operations
+from portal.leave.models import Leave
+from portal.meeting_requests.models import MeetingRequest
 from portal.meetings.models import Meeting
 from portal.notifications.models import Notice
 from portal.proposals.models import Proposal

@@ -20,7 +20,6 @@ from flask import Flask
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from portal.absences import leave as leave_operations
 from portal.agendas import operations as agenda_operations
 from portal.agendas.models import ItemMinutes, PublicationKind
 from portal.agendas.publishing import publish
@@ -30,6 +29,7 @@ from portal.auth.models import Identity
 from portal.auth.sessions import open_session
 from portal.councils.models import Council, Person
 from portal.extensions import db
+from portal.leave import operations as leave_operations
 from portal.meetings import operations as meeting_operations
 from portal.meetings.models import Meeting
 from portal.notifications import operations as notice_operations

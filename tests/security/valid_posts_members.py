@@ -18,13 +18,14 @@ from flask import current_app
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
-from portal.absences import leave as leave_operations
-from portal.absences.models import Absence, Leave
+from portal.absences.models import Absence
 from portal.agendas import operations as agenda_operations
 from portal.agendas.models import AgendaItem, ItemMinutes
 from portal.attachments.models import Attachment
 from portal.councils.models import CouncilOffice, Membership, MembershipKind, Person
 from portal.extensions import db
+from portal.leave import operations as leave_operations
+from portal.leave.models import Leave
 from portal.meetings.models import Meeting, MeetingKind
 from portal.notifications import operations as notice_operations
 from portal.notifications.forms import CHOOSABLE_KINDS, INBOX_ONLY

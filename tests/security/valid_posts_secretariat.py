@@ -16,9 +16,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from portal.appointments import election_operations
 from portal.appointments import operations as appointment_operations
-from portal.appointments.election_models import Election, OfficeHolding
 from portal.appointments.models import AppointmentRound, RegionalBody
 from portal.appointments.queries import eligible_people
 from portal.councils.models import (
@@ -29,6 +27,8 @@ from portal.councils.models import (
     Municipality,
     Person,
 )
+from portal.elections import operations as election_operations
+from portal.elections.models import Election, OfficeHolding
 from portal.extensions import db
 from portal.policy import today
 from portal.types import utcnow

@@ -17,14 +17,15 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from portal import htmx
-from portal.absences import leave as operations
-from portal.absences import leave_queries as queries
-from portal.absences.leave_forms import LeaveForm, StartRequestForm
-from portal.absences.models import Leave, LeaveStatus, MeetingRequest
 from portal.councils.models import Council, Membership
 from portal.councils.queries import current_memberships, memberships_of
 from portal.extensions import db
 from portal.forms import NO_CHOICE
+from portal.leave import operations as operations
+from portal.leave import queries as queries
+from portal.leave.forms import LeaveForm, StartRequestForm
+from portal.leave.models import Leave, LeaveStatus
+from portal.meeting_requests.models import MeetingRequest
 from portal.policy import COUNCIL_STAFF, SIGNED_IN, allow, today
 from portal.types import utcnow
 from portal.views import form_page, load, me, post_action

@@ -19,9 +19,14 @@ from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from portal import htmx
-from portal.appointments import election_calc, election_operations, election_queries
-from portal.appointments.election_csv import CsvRefused, parse_results
-from portal.appointments.election_forms import (
+from portal.appointments.views import bp
+from portal.councils.models import Council, Group, Membership
+from portal.councils.queries import groups_of
+from portal.elections import calc as election_calc
+from portal.elections import operations as election_operations
+from portal.elections import queries as election_queries
+from portal.elections.csv import CsvRefused, parse_results
+from portal.elections.forms import (
     AllianceForm,
     ChairElectedForm,
     ConfirmForm,
@@ -32,7 +37,7 @@ from portal.appointments.election_forms import (
     ReplaceHolderForm,
     ResultsImportForm,
 )
-from portal.appointments.election_models import (
+from portal.elections.models import (
     ChairElectionStatus,
     Election,
     ElectionGroupResult,
@@ -40,9 +45,6 @@ from portal.appointments.election_models import (
     ElectoralAlliance,
     OfficeHolding,
 )
-from portal.appointments.views import bp
-from portal.councils.models import Council, Group, Membership
-from portal.councils.queries import groups_of
 from portal.extensions import db
 from portal.forms import NO_CHOICE
 from portal.policy import COUNCIL_STAFF, allow, today

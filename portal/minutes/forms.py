@@ -7,9 +7,9 @@ from wtforms import HiddenField, IntegerField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 
-from portal.agendas.minutes import DECISION_MAX
 from portal.agendas.models import ChairVote, ItemMinutes
 from portal.forms import PortalForm
+from portal.minutes.operations import DECISION_MAX
 
 NOT_NEGATIVE = NumberRange(min=0, message=_l("Antal stemmer kan ikke være negativt."))
 

@@ -17,15 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal import audit
-from portal.absences import leave_agenda
-from portal.absences.models import (
-    CallInAnswer,
-    Leave,
-    LeaveStatus,
-    MeetingRequest,
-    MeetingRequestSignature,
-    SubstituteCallIn,
-)
+from portal.absences.models import CallInAnswer, SubstituteCallIn
 from portal.absences.operations import record_call_in, substitute_on, when
 from portal.councils.models import (
     Council,
@@ -37,6 +29,9 @@ from portal.councils.models import (
 )
 from portal.councils.queries import staff_of
 from portal.extensions import db
+from portal.leave import agenda as leave_agenda
+from portal.leave.models import Leave, LeaveStatus
+from portal.meeting_requests.models import MeetingRequest, MeetingRequestSignature
 from portal.meetings.models import Meeting, MeetingKind
 from portal.notifications.models import NoticeKind
 from portal.notifications.operations import notify

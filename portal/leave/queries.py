@@ -10,17 +10,12 @@ from datetime import date, datetime
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from portal.absences.leave import decision_meeting, signatures_needed
-from portal.absences.models import (
-    CallInAnswer,
-    Leave,
-    LeaveStatus,
-    MeetingRequest,
-    MeetingRequestSignature,
-    SubstituteCallIn,
-)
+from portal.absences.models import CallInAnswer, SubstituteCallIn
 from portal.councils.models import Council, Membership, Person
 from portal.extensions import db
+from portal.leave.models import Leave, LeaveStatus
+from portal.leave.operations import decision_meeting, signatures_needed
+from portal.meeting_requests.models import MeetingRequest, MeetingRequestSignature
 from portal.meetings.models import Meeting
 
 

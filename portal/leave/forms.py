@@ -1,5 +1,5 @@
 """Forms for long leave and for requests for an extraordinary meeting. The rules (3 months,
-no back-dating, one leave at a time, members only) live in portal/absences/leave.py."""
+no back-dating, one leave at a time, members only) live in portal/leave/operations.py."""
 
 from __future__ import annotations
 

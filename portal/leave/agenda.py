@@ -24,12 +24,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from portal import audit
-from portal.absences import leave as leave_rules
-from portal.absences.models import Leave, LeaveStatus
 from portal.agendas.models import AgendaItem
 from portal.councils.models import Council
 from portal.councils.queries import substitute_of_membership
 from portal.extensions import db
+from portal.leave import operations as leave_rules
+from portal.leave.models import Leave, LeaveStatus
 from portal.meetings.models import Meeting
 
 # rule 3.0, our reading: a member's leave is a personal matter, so the item is closed.

@@ -20,13 +20,13 @@ from jinja2_fragments.flask import render_block
 
 from portal import htmx, policy
 from portal.absences.queries import meeting_attendance
-from portal.agendas import minutes as operations
 from portal.agendas.forms import ConfirmForm
-from portal.agendas.minutes_forms import ItemMinutesForm
 from portal.agendas.models import ItemMinutes, PublicationKind
 from portal.agendas.views import load_readable_meeting, reader_versions
 from portal.councils.models import Council
 from portal.meetings.models import Meeting
+from portal.minutes import operations as operations
+from portal.minutes.forms import ItemMinutesForm
 from portal.policy import COUNCIL_STAFF, SIGNED_IN, allow
 from portal.refusal import Refused
 from portal.types import utcnow

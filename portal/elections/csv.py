@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from portal.appointments.election_forms import MAX_COUNT
+from portal.elections.forms import MAX_COUNT
 from portal.forms import CONTROL_CHARACTERS
 
 REQUIRED_COLUMNS = ("name", "votes", "mayors", "council_seats")

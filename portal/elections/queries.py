@@ -8,13 +8,6 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from portal.appointments.election_models import (
-    ChairElection,
-    Election,
-    ElectionGroupResult,
-    ElectoralAlliance,
-    OfficeHolding,
-)
 from portal.councils.models import (
     Council,
     CouncilOffice,
@@ -23,6 +16,13 @@ from portal.councils.models import (
     MunicipalOffice,
     Person,
     active_on,
+)
+from portal.elections.models import (
+    ChairElection,
+    Election,
+    ElectionGroupResult,
+    ElectoralAlliance,
+    OfficeHolding,
 )
 from portal.extensions import db
 

@@ -17,9 +17,11 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from portal import audit
-from portal.appointments import election_calc, election_queries
-from portal.appointments.election_csv import GroupLine
-from portal.appointments.election_models import (
+from portal.councils.models import Council, CouncilOffice, Group, Membership, Person
+from portal.elections import calc as election_calc
+from portal.elections import queries as election_queries
+from portal.elections.csv import GroupLine
+from portal.elections.models import (
     ChairElection,
     ChairElectionStatus,
     Election,
@@ -28,7 +30,6 @@ from portal.appointments.election_models import (
     ElectoralAlliance,
     OfficeHolding,
 )
-from portal.councils.models import Council, CouncilOffice, Group, Membership, Person
 from portal.extensions import db
 from portal.refusal import Refused
 from portal.rules.calendar import (

@@ -22,9 +22,9 @@ from typing import Any
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
-from portal.appointments import election_queries
-from portal.appointments.election_chart import ShareChart, share_chart
-from portal.appointments.election_models import ChairElection, Election, ElectionGroupResult
+from portal.elections import queries as election_queries
+from portal.elections.chart import ShareChart, share_chart
+from portal.elections.models import ChairElection, Election, ElectionGroupResult
 from portal.rules import InvalidInput
 from portal.rules.composition import GroupVotes, compose, decimal_text
 from portal.rules.proportional import alliance_name, chair_and_vice_chair
