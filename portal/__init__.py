@@ -92,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.councils.views import bp as councils_bp
     from portal.demo.views import bp as demo_bp
     from portal.leave.views import bp as leave_bp
+    from portal.meeting_requests.views import bp as meeting_requests_bp
     from portal.meetings.views import bp as meetings_bp
     from portal.minutes.views import bp as minutes_bp
     from portal.notifications.views import bp as notifications_bp
@@ -104,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(sign_in_admin_bp)
     app.register_blueprint(leave_bp)
+    app.register_blueprint(meeting_requests_bp)
     app.register_blueprint(absences_bp)
     for blueprint in (
         meetings_bp,

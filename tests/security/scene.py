@@ -29,6 +29,7 @@ from portal.elections.models import (
 )
 from portal.extensions import db
 from portal.leave import operations as leave_operations
+from portal.meeting_requests import operations as request_operations
 from portal.notifications import operations as notifications
 from portal.notifications.models import NoticeKind
 from portal.policy import today
@@ -229,7 +230,7 @@ def build_scene() -> Scene:
         by_staff=False,
         now=now,
     )
-    request = leave_operations.start_request(
+    request = request_operations.start_request(
         council, f"{REQUEST_WORD} om trafik", by=seat.person, now=now
     )
     (notice,) = notifications.notify(

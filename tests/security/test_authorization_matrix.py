@@ -97,9 +97,9 @@ DECLARED: dict[str, set[str]] = {
         "agendas.show_agenda",
         "agendas.show_agenda_version",
         "leave.cancel_leave",
-        "leave.list_requests",
+        "meeting_requests.list_requests",
         "leave.register_leave",
-        "leave.sign_request",
+        "meeting_requests.sign_request",
         "minutes.show_minutes",
         "minutes.show_minutes_version",
         "notifications.create_calendar_feed",
@@ -175,7 +175,7 @@ DECLARED: dict[str, set[str]] = {
         "leave.cancel_council_leave",
         "leave.decide_leave",
         "leave.list_council_leaves",
-        "leave.list_council_requests",
+        "meeting_requests.list_council_requests",
         "meetings.cancel_meeting",
         "meetings.change_meeting",
         "meetings.plan_meeting",
@@ -301,7 +301,7 @@ BY_ENDPOINT: dict[str, dict[str, Outcome]] = {
     "auth.finish_sign_in": everyone(404),  # an unknown provider
     "auth.start_sign_in": everyone(404),
     "leave.cancel_leave": only("member", ok=REDIRECT),
-    "leave.sign_request": only("member", "chair", ok=REDIRECT),  # members of its council
+    "meeting_requests.sign_request": only("member", "chair", ok=REDIRECT),  # members of its council
     "minutes.show_minutes": only(*PAST_READERS),
     "minutes.show_minutes_version": only(*PAST_READERS),
     "notifications.mark_notice_read": only("member", ok=REDIRECT),

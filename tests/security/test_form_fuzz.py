@@ -49,6 +49,7 @@ from portal.elections.models import Election, ElectionGroupResult
 from portal.extensions import db
 from portal.leave import operations as leave_operations
 from portal.leave.models import Leave
+from portal.meeting_requests import operations as request_operations
 from portal.meeting_requests.models import MeetingRequest
 from portal.meetings.models import Meeting
 from portal.notifications.models import Notice
@@ -172,7 +173,7 @@ def build_world(app: Flask) -> World:
         by_staff=False,
         now=utcnow(),
     )
-    request = leave_operations.start_request(
+    request = request_operations.start_request(
         council, "Ekstraordinært møde", by=seat.person, now=utcnow()
     )
     body = make_body(council)

@@ -29,7 +29,7 @@ from portal.auth.models import Identity
 from portal.auth.sessions import open_session
 from portal.councils.models import Council, Person
 from portal.extensions import db
-from portal.leave import operations as leave_operations
+from portal.meeting_requests import operations as request_operations
 from portal.meetings import operations as meeting_operations
 from portal.meetings.models import Meeting
 from portal.notifications import operations as notice_operations
@@ -196,7 +196,7 @@ def build_stage(app: Flask) -> Stage:
         legal_basis="Sundhedsloven",
         notes=payload(FIELDS["body notes"]),
     )
-    leave_operations.start_request(
+    request_operations.start_request(
         council, payload(FIELDS["request subject"]), by=neighbour, now=now
     )
     db.session.add(

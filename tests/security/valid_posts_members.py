@@ -186,14 +186,14 @@ VALID_POSTS: dict[str, ValidPost] = {
         staff, lambda w: {"decision": "approved"}, url_values=ids(leave_id="pending_leave_id")
     ),
     "leave.cancel_council_leave": ValidPost(staff, lambda w: {}),
-    "leave.list_requests": ValidPost(
+    "meeting_requests.list_requests": ValidPost(
         member,
         lambda w: {
             "council_id": str(w.council.id),
             "subject": "Trafikplanen for hele regionen skal drøftes før sommer.",
         },
     ),
-    "leave.sign_request": ValidPost(person("signer_id"), lambda w: {}),
+    "meeting_requests.sign_request": ValidPost(person("signer_id"), lambda w: {}),
     # --- notices, e-mail choices and the calendar feed ---
     "notifications.mark_notice_read": ValidPost(member, lambda w: {"side": "1"}),
     "notifications.mark_all_notices_read": ValidPost(member, lambda w: {"side": "1"}),

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from portal.audit.models import AuditEntry
 from portal.councils.models import CouncilOffice, Person
 from portal.extensions import db
-from portal.leave.operations import sign_request, start_request
 from portal.meeting_requests.models import MeetingRequest, MeetingRequestSignature
+from portal.meeting_requests.operations import sign_request, start_request
 from portal.notifications.models import Notice, NoticeKind
 from portal.refusal import Refused
 from portal.rules.calendar import COPENHAGEN
