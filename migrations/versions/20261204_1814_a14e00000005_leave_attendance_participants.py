@@ -16,9 +16,23 @@ branch_labels = None
 depends_on = None
 
 
+CHAIR_VOTES = ("for", "against", "abstain")
+LEADER_VOTES = CHAIR_VOTES + ("did_not_vote",)
+
+
+def _chair_vote_check(values):
+    return "chair_vote IN (" + ", ".join(f"'{value}'" for value in values) + ")"
+
+
 def upgrade():
-    pass
+    # Rule 3.7: on a tie the leader may also not have voted at all.
+    with op.batch_alter_table('item_minutes', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_item_minutes_chair_vote'), type_='check')
+        batch_op.create_check_constraint('chair_vote', _chair_vote_check(LEADER_VOTES))
 
 
 def downgrade():
-    pass
+    op.execute("UPDATE item_minutes SET chair_vote = 'abstain' WHERE chair_vote = 'did_not_vote'")
+    with op.batch_alter_table('item_minutes', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_item_minutes_chair_vote'), type_='check')
+        batch_op.create_check_constraint('chair_vote', _chair_vote_check(CHAIR_VOTES))

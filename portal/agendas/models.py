@@ -51,9 +51,12 @@ class AgendaItem(db.Model):
 
 
 class ChairVote(enum.StrEnum):
+    """How the person leading the meeting voted, recorded on a tie (rule 3.7)."""
+
     FOR = "for"
     AGAINST = "against"
     ABSTAIN = "abstain"
+    DID_NOT_VOTE = "did_not_vote"
 
 
 class ItemMinutes(db.Model):
@@ -65,7 +68,7 @@ class ItemMinutes(db.Model):
     votes_for: Mapped[int | None]
     votes_against: Mapped[int | None]
     votes_abstaining: Mapped[int | None]
-    # Needed only on a tie: the chair's vote decides (rule 3.7).
+    # Kept only on a tie: the leader's vote for or against decides it (rule 3.7).
     chair_vote: Mapped[ChairVote | None] = mapped_column(enum_column(ChairVote, "chair_vote"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))

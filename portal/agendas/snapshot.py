@@ -149,9 +149,9 @@ def item_minutes_content(item: Any) -> dict[str, Any] | None:
         "votes_against": minutes.votes_against,
         "votes_abstaining": minutes.votes_abstaining,
         "chair_vote": minutes.chair_vote.value if minutes.chair_vote else None,
-        # "adopted" or "rejected"; None without a vote (or on a tie the chair has not decided,
-        # which the minutes area does not let through to publication).
-        "result": result.outcome.value if result is not None and result.decided else None,
+        # "adopted", "rejected" or "not_adopted" (a tie the leader's vote did not break);
+        # None without a vote.
+        "result": result.outcome.value if result is not None else None,
     }
 
 

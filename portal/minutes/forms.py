@@ -24,14 +24,15 @@ class ItemMinutesForm(PortalForm):
     votes_abstaining = IntegerField(
         _l("Hverken for eller imod"), validators=[Optional(), NOT_NEGATIVE]
     )
-    # Rule 3.7: only needed on a tie, where it decides.
+    # Rule 3.7: only used on a tie, where the leader's vote for or against decides.
     chair_vote = RadioField(
-        _l("Formandens stemme ved stemmelighed"),
+        _l("Mødelederens stemme ved stemmelighed"),
         choices=[
             SelectChoice("", _l("Ikke angivet")),
             SelectChoice(ChairVote.FOR.value, _l("For")),
             SelectChoice(ChairVote.AGAINST.value, _l("Imod")),
             SelectChoice(ChairVote.ABSTAIN.value, _l("Undlod at stemme")),
+            SelectChoice(ChairVote.DID_NOT_VOTE.value, _l("Stemte ikke")),
         ],
         default="",
     )

@@ -9,9 +9,10 @@ Our readings where the issue is silent:
 - staff may prepare the minutes at any time (a draft decision before the meeting is handy);
   they are published only once the meeting has begun and its agenda has gone out;
 - every item needs a decision before the minutes go out (rule 3.4: decisions are recorded);
-- a tie is saved only with the chair's vote for or against (rule 3.7), so published minutes
-  never hold an undecided tie;
-- the chair's vote is kept only on a tie, where it decides; otherwise it is not recorded.
+- a vote that happened is always recorded (rule 3.7): on a tie the leader's vote for or
+  against decides; when the leader abstained, did not vote or nothing is said about it, the
+  proposal is not adopted;
+- the leader's vote is kept only on a tie, where it matters; otherwise it is not recorded.
 
 Operations flush, never commit; each writes its audit row and its notices in the request's
 transaction.
@@ -45,7 +46,7 @@ from portal.notifications.models import NoticeKind
 from portal.notifications.operations import notify
 from portal.refusal import Refused
 from portal.rules.attendance import Attendance
-from portal.rules.voting import TOO_MANY, InvalidVotes, Outcome, VoteResult, vote_result
+from portal.rules.voting import TOO_MANY, InvalidVotes, VoteResult, vote_result
 
 DECISION_MAX = 20_000
 
@@ -220,15 +221,6 @@ def check_votes(
                 ),
             ) from invalid
         raise Refused("votes_for", _("Antal stemmer kan ikke være negativt.")) from invalid
-    if result.outcome is Outcome.UNDECIDED_TIE:
-        raise Refused(
-            "chair_vote",
-            _(
-                "Stemmelighed (%(votes)s for og %(votes)s imod): formandens stemme gør "
-                "udslaget (regel 3.7). Angiv, om formanden stemte for eller imod.",
-                votes=votes_for,
-            ),
-        )
     return result
 
 
@@ -313,20 +305,6 @@ def publication_problems(meeting: Meeting, pending: MinutesDraft, now: datetime)
                 "Punkterne %(numbers)s mangler en beslutning (regel 3.4).",
                 len(missing),
                 numbers=", ".join(missing),
-            )
-        )
-    undecided = [
-        str(item["number"])
-        for item in items
-        if item["minutes"]
-        and item["minutes"]["result"] is None
-        and item["minutes"]["votes_for"] is not None
-    ]
-    if undecided:
-        problems.append(
-            _(
-                "Stemmelighed uden formandens stemme i punkt %(numbers)s (regel 3.7).",
-                numbers=", ".join(undecided),
             )
         )
     if pending.unchanged and pending.current is not None:

@@ -17,11 +17,16 @@ from portal.meetings.models import Meeting
 from portal.templating import local_datetime
 
 # The rule 3.7 result of a vote, as the minutes area stores it in the snapshot.
-RESULTS = {"adopted": _l("Vedtaget"), "rejected": _l("Forkastet")}
+RESULTS = {
+    "adopted": _l("Vedtaget"),
+    "rejected": _l("Forkastet"),
+    "not_adopted": _l("Ikke vedtaget (stemmelighed)"),
+}
 CHAIR_VOTES = {
-    "for": _l("Formanden stemte for."),
-    "against": _l("Formanden stemte imod."),
-    "abstain": _l("Formanden undlod at stemme."),
+    "for": _l("Mødelederen stemte for, og mødelederens stemme gjorde udslaget."),
+    "against": _l("Mødelederen stemte imod, og mødelederens stemme gjorde udslaget."),
+    "abstain": _l("Mødelederen undlod at stemme, så forslaget er ikke vedtaget."),
+    "did_not_vote": _l("Mødelederen stemte ikke, så forslaget er ikke vedtaget."),
 }
 
 

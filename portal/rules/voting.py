@@ -2,11 +2,12 @@
 
 Rule 3.7: decisions are taken by simple majority; on a tie the chair's vote decides.
 
-Our reading, kept here so that a different one is a one-line change:
+Our reading (shared/RULES.md), kept here so that a different one is a one-line change:
 - a simple majority of the votes cast for and against; abstentions are not votes cast;
-- on a tie the chair's vote decides only if the chair voted for or against: a chair who
-  abstained (or whose vote was not recorded) leaves the tie undecided, and the minutes cannot
-  be completed until staff record the chair's vote;
+- on a tie the vote of the person leading the meeting (rule 3.5: the chair, or whoever leads
+  in the chair's place) decides when that person voted for or against;
+- when the leader abstained or did not vote, nothing breaks the tie: the proposal is not
+  adopted. A vote that happened is always recorded; the result is never "undecided";
 - no count is negative, and together they cannot exceed the members present (attending
   substitutes included) when that number is known.
 """
@@ -18,17 +19,18 @@ from dataclasses import dataclass
 
 
 class ChairsVote(enum.StrEnum):
-    """How the chair voted (the same values as `ItemMinutes.chair_vote`)."""
+    """How the person leading the meeting voted (the values of `ItemMinutes.chair_vote`)."""
 
     FOR = "for"
     AGAINST = "against"
     ABSTAIN = "abstain"
+    DID_NOT_VOTE = "did_not_vote"
 
 
 class Outcome(enum.StrEnum):
     ADOPTED = "adopted"  # "vedtaget"
     REJECTED = "rejected"  # "forkastet"
-    UNDECIDED_TIE = "undecided_tie"  # a tie and no chair's vote for or against
+    NOT_ADOPTED = "not_adopted"  # "ikke vedtaget": a tie the leader's vote did not break
 
 
 class InvalidVotes(ValueError):
@@ -47,11 +49,7 @@ TOO_MANY = "too_many"
 class VoteResult:
     outcome: Outcome
     tie: bool
-    decided_by_chair: bool  # a tie the chair's vote settled
-
-    @property
-    def decided(self) -> bool:
-        return self.outcome is not Outcome.UNDECIDED_TIE
+    decided_by_chair: bool  # a tie the leader's vote settled
 
     @property
     def adopted(self) -> bool:
@@ -67,7 +65,7 @@ def vote_result(
     present: int | None = None,
 ) -> VoteResult:
     """Rule 3.7: adopted when more vote for than against, rejected when more vote against;
-    a tie is settled by the chair's vote for or against, and is undecided without one."""
+    a tie is settled by the leader's vote for or against, and is not adopted without one."""
     counts = (votes_for, votes_against, votes_abstaining)
     if any(count < 0 for count in counts):
         raise InvalidVotes(NEGATIVE, "votes cannot be negative")
@@ -81,4 +79,4 @@ def vote_result(
         return VoteResult(Outcome.ADOPTED, tie=True, decided_by_chair=True)
     if chair is ChairsVote.AGAINST:
         return VoteResult(Outcome.REJECTED, tie=True, decided_by_chair=True)
-    return VoteResult(Outcome.UNDECIDED_TIE, tie=True, decided_by_chair=False)
+    return VoteResult(Outcome.NOT_ADOPTED, tie=True, decided_by_chair=False)

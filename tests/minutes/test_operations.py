@@ -76,13 +76,19 @@ def test_rule_3_7_the_chairs_vote_is_kept_only_where_it_decides(scene):
     assert (without_vote.votes_for, without_vote.votes_against) == (None, None)
 
 
-@pytest.mark.parametrize("chair", [None, ChairVote.ABSTAIN])
-def test_rule_3_7_a_tie_without_the_chairs_vote_for_or_against_is_refused(scene, chair):
-    with pytest.raises(Refused) as refused:
-        save(scene, scene.open_item, votes_for=1, votes_against=1, chair_vote=chair)
-    assert refused.value.field == "chair_vote"
-    assert "formandens stemme" in refused.value.message
-    assert scene.open_item.minutes is None
+@pytest.mark.parametrize("leader", [None, ChairVote.ABSTAIN, ChairVote.DID_NOT_VOTE])
+def test_rule_3_7_a_tie_the_leader_did_not_break_is_recorded_and_not_adopted(scene, leader):
+    stored = save(scene, scene.open_item, votes_for=1, votes_against=1, chair_vote=leader)
+    assert (stored.votes_for, stored.votes_against, stored.chair_vote) == (1, 1, leader)
+    recorded = minutes.minutes_content(scene.meeting)["items"][0]["minutes"]
+    assert recorded["result"] == "not_adopted"
+
+
+def test_rule_3_7_minutes_with_a_tie_the_chair_abstained_on_can_be_published(scene):
+    save(scene, scene.open_item, votes_for=1, votes_against=1, chair_vote=ChairVote.ABSTAIN)
+    save(scene, scene.closed_item, decision="Indstillingen blev fulgt.")
+    pending = minutes.draft(scene.meeting)
+    assert minutes.publication_problems(scene.meeting, pending, utcnow()) == []
 
 
 def test_rule_3_7_no_more_votes_than_members_present(scene):

@@ -26,7 +26,7 @@ chair_votes = st.sampled_from([None, *ChairsVote])
 def test_rule_3_7_simple_majority_of_the_votes_cast(for_, against, abstaining, outcome):  # noqa: ANN001
     result = vote_result(for_, against, abstaining, None)
     assert result.outcome is outcome
-    assert not result.tie and not result.decided_by_chair and result.decided
+    assert not result.tie and not result.decided_by_chair
 
 
 @pytest.mark.parametrize(
@@ -35,15 +35,21 @@ def test_rule_3_7_simple_majority_of_the_votes_cast(for_, against, abstaining, o
 def test_rule_3_7_the_chairs_vote_decides_a_tie(chair, outcome):  # noqa: ANN001
     result = vote_result(8, 8, 1, chair)
     assert result.outcome is outcome
-    assert result.tie and result.decided_by_chair and result.decided
+    assert result.tie and result.decided_by_chair
     assert result.adopted is (outcome is Outcome.ADOPTED)
 
 
-@pytest.mark.parametrize("chair", [None, ChairsVote.ABSTAIN])
-def test_rule_3_7_a_tie_without_the_chairs_vote_is_undecided(chair):  # noqa: ANN001
-    result = vote_result(7, 7, 3, chair)
-    assert result.outcome is Outcome.UNDECIDED_TIE
-    assert result.tie and not result.decided and not result.adopted
+@pytest.mark.parametrize("leader", [None, ChairsVote.ABSTAIN, ChairsVote.DID_NOT_VOTE])
+def test_rule_3_7_a_tie_the_leader_did_not_vote_on_is_not_adopted(leader):  # noqa: ANN001
+    result = vote_result(7, 7, 3, leader)
+    assert result.outcome is Outcome.NOT_ADOPTED
+    assert result.tie and not result.adopted and not result.decided_by_chair
+
+
+def test_rule_3_7_the_seeds_15_15_tie_with_the_chair_abstaining_is_recorded_as_not_adopted():
+    # 31 present: 15 for, 15 against, the chair abstains. Nothing breaks the tie.
+    result = vote_result(15, 15, 1, ChairsVote.ABSTAIN, present=31)
+    assert result.outcome is Outcome.NOT_ADOPTED
 
 
 def test_rule_3_7_the_chairs_vote_does_not_count_without_a_tie():
@@ -74,10 +80,10 @@ def test_rule_3_7_swapping_for_and_against_swaps_a_decided_result(for_, against,
     mirror = {ChairsVote.FOR: ChairsVote.AGAINST, ChairsVote.AGAINST: ChairsVote.FOR}
     one = vote_result(for_, against, 0, chair)
     other = vote_result(against, for_, 0, mirror.get(chair, chair) if chair else None)
-    if one.decided:
-        assert {one.outcome, other.outcome} == {Outcome.ADOPTED, Outcome.REJECTED}
+    if one.outcome is Outcome.NOT_ADOPTED:
+        assert other.outcome is Outcome.NOT_ADOPTED
     else:
-        assert other.outcome is Outcome.UNDECIDED_TIE
+        assert {one.outcome, other.outcome} == {Outcome.ADOPTED, Outcome.REJECTED}
 
 
 @given(counts, counts, chair_votes)
