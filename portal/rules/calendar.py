@@ -48,6 +48,47 @@ def working_days_before(day: date, count: int) -> date:
     return current
 
 
+def last_working_day_on_or_before(day: date) -> date:
+    """`day` itself when it is a working day, else the last working day before it."""
+    current = day
+    while not is_working_day(current):
+        current -= timedelta(days=1)
+    return current
+
+
+def working_days_after(start: date, end: date) -> int:
+    """How many working days there are after `start` up to and including `end` (0 when
+    `end` is not after `start`): "3 hverdage for sent" counts the days the office was open."""
+    count = 0
+    current = start + timedelta(days=1)
+    while current <= end:
+        if is_working_day(current):
+            count += 1
+        current += timedelta(days=1)
+    return count
+
+
+# Names of the days off that are not public holidays, by language (shared/RULES.md).
+EXTRA_DAY_OFF_NAMES = {
+    "da": {(6, 5): "Grundlovsdag", (12, 24): "Juleaften", (12, 31): "Nytårsaften"},
+    "en": {(6, 5): "Constitution Day", (12, 24): "Christmas Eve", (12, 31): "New Year's Eve"},
+}
+
+
+@lru_cache(maxsize=64)
+def _holiday_names(year: int, language: str) -> dict[date, str]:
+    names = holidays.Denmark(years=year, language="da" if language == "da" else "en_US")
+    return dict(names.items())
+
+
+def day_off_name(day: date, language: str = "da") -> str | None:
+    """The name of the holiday or day off `day` is ("Langfredag"), or None: a weekend or a
+    working day has no name."""
+    language = "da" if language == "da" else "en"
+    extra = EXTRA_DAY_OFF_NAMES[language].get((day.month, day.day))
+    return extra or _holiday_names(day.year, language).get(day)
+
+
 def local_date(moment: datetime) -> date:
     """The calendar date of an aware moment, in Copenhagen."""
     if moment.tzinfo is None:
@@ -68,6 +109,12 @@ def proposal_deadline(meeting_starts_at: datetime) -> datetime:
 def agenda_deadline(meeting_starts_at: datetime) -> datetime:
     """Rule 3.3: the agenda goes out at the latest the same weekday the week before."""
     return end_of_day(local_date(meeting_starts_at) - timedelta(days=AGENDA_DAYS_BEFORE))
+
+
+def practical_agenda_day(meeting_starts_at: datetime) -> date:
+    """Rule 3.3 in practice: the last working day on or before the send-out deadline, the day
+    the secretariat must send the agenda when the deadline falls on a day off."""
+    return last_working_day_on_or_before(local_date(agenda_deadline(meeting_starts_at)))
 
 
 def absence_deadline(meeting_starts_at: datetime) -> datetime:

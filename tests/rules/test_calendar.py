@@ -3,6 +3,8 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from portal.rules.calendar import (
     COPENHAGEN,
@@ -10,10 +12,14 @@ from portal.rules.calendar import (
     agenda_deadline,
     alliance_deadline,
     constituting_meeting_latest,
+    day_off_name,
     is_in_time,
     is_working_day,
+    last_working_day_on_or_before,
     meeting_deadlines,
+    practical_agenda_day,
     proposal_deadline,
+    working_days_after,
     working_days_before,
 )
 
@@ -117,3 +123,61 @@ def test_rule_1_4_alliance_deadline_three_working_days_before_constituting_meeti
 
 def test_rule_1_3_constituting_meeting_by_31_january():
     assert constituting_meeting_latest(date(2025, 11, 18)) == date(2026, 1, 31)
+
+
+def test_rule_3_3_practical_send_out_day_before_easter_monday():
+    # Meeting Monday 5 April 2027: the send-out deadline is 2. påskedag (29 March); påskedag,
+    # the weekend, langfredag and skærtorsdag are off too: the practical day is Wednesday 24
+    # March. The proposal deadline (rule 3.2) is langfredag 26 March and stays there.
+    meeting = cph(2027, 4, 5, 10, 0)
+    assert agenda_deadline(meeting).date() == date(2027, 3, 29)
+    assert practical_agenda_day(meeting) == date(2027, 3, 24)
+    assert proposal_deadline(meeting).date() == date(2027, 3, 26)
+    assert day_off_name(date(2027, 3, 26)) == "Langfredag"
+    assert day_off_name(date(2027, 3, 29)) == "Anden påskedag"
+
+
+def test_rule_3_3_practical_send_out_day_before_whit_monday():
+    # The demo's meeting on Monday 24 May 2027: the deadline 17 May is 2. pinsedag.
+    meeting = cph(2027, 5, 24, 10, 0)
+    assert agenda_deadline(meeting).date() == date(2027, 5, 17)
+    assert practical_agenda_day(meeting) == date(2027, 5, 14)
+    assert day_off_name(date(2027, 5, 17), "en") == "Pentecost Monday"
+
+
+def test_rule_3_3_a_working_day_deadline_is_its_own_practical_day():
+    meeting = cph(2027, 3, 1, 10, 0)  # deadline Monday 22 February, a working day
+    assert practical_agenda_day(meeting) == date(2027, 2, 22)
+    assert last_working_day_on_or_before(date(2027, 2, 22)) == date(2027, 2, 22)
+
+
+@pytest.mark.parametrize(
+    ("day", "name"),
+    [
+        (date(2026, 6, 5), "Grundlovsdag"),
+        (date(2026, 12, 24), "Juleaften"),
+        (date(2026, 12, 31), "Nytårsaften"),
+        (date(2027, 3, 27), None),  # an ordinary Saturday
+        (date(2027, 3, 30), None),  # a working day
+    ],
+)
+def test_rule_3_3_days_off_are_named(day: date, name: str | None):
+    assert day_off_name(day) == name
+
+
+def test_rule_3_3_overdue_counts_working_days():
+    # Deadline Monday 29 March 2027 (2. påskedag): Tuesday 30 March is the first working day
+    # after it; the next Monday is the sixth.
+    assert working_days_after(date(2027, 3, 29), date(2027, 3, 29)) == 0
+    assert working_days_after(date(2027, 3, 29), date(2027, 3, 30)) == 1
+    assert working_days_after(date(2027, 3, 29), date(2027, 4, 5)) == 5
+    assert working_days_after(date(2027, 3, 24), date(2027, 3, 29)) == 0  # all off
+    assert working_days_after(date(2027, 3, 30), date(2027, 3, 29)) == 0
+
+
+@given(st.dates(min_value=date(2024, 1, 1), max_value=date(2035, 12, 31)))
+def test_rule_3_3_the_practical_day_is_the_last_working_day_not_after_the_deadline(day: date):
+    practical = last_working_day_on_or_before(day)
+    assert practical <= day
+    assert is_working_day(practical)
+    assert working_days_after(practical, day) == 0
