@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from math import ceil
 
 
@@ -82,17 +82,23 @@ def extraordinary_meeting_signatures_needed(member_count: int) -> int:
 
 
 def is_long_term_leave(starts_on: date, ends_on: date) -> bool:
-    """Rules 1.6–1.7: away for 3 months or more (same day three months later, or beyond)."""
+    """Rules 1.6, 1.7, 1.16: expected to last at least 3 months. The period runs from its first
+    day to its last, both included, so it qualifies when the last day is at least the day before
+    the same date three months on (1 January–31 March qualifies)."""
     if ends_on < starts_on:
         raise ValueError("a leave cannot end before it starts")
-    month = starts_on.month - 1 + 3
-    year = starts_on.year + month // 12
+    return ends_on >= three_months_on(starts_on) - timedelta(days=1)
+
+
+def three_months_on(day: date) -> date:
+    """The same date three calendar months later, clamped to the month's end (30 November →
+    28 or 29 February)."""
+    month = day.month - 1 + 3
+    year = day.year + month // 12
     month = month % 12 + 1
-    # The same day three months on; clamp to the month's end (30 November → 28/29 February).
-    for day in (starts_on.day, 30, 29, 28):
+    for candidate in (day.day, 30, 29, 28):
         try:
-            three_months_on = date(year, month, day)
-            break
+            return date(year, month, candidate)
         except ValueError:
             continue
-    return ends_on >= three_months_on
+    raise AssertionError("every month has a 28th")  # pragma: no cover

@@ -41,7 +41,7 @@ from tests.factories import (
 # A period far ahead, so that "now" is before every meeting in it.
 NOW = datetime(2099, 1, 10, 12, tzinfo=COPENHAGEN)
 STARTS = date(2099, 2, 1)
-ENDS = date(2099, 5, 1)  # exactly three months
+ENDS = date(2099, 4, 30)  # exactly three months: 1 February to 30 April, both included
 
 
 def count(model: type) -> int:

@@ -46,13 +46,18 @@ def test_rule_3_1_a_third_of_the_members_rounded_up(members: int, needed: int):
 @pytest.mark.parametrize(
     ("starts", "ends", "long"),
     [
-        (date(2027, 1, 15), date(2027, 4, 14), False),
-        (date(2027, 1, 15), date(2027, 4, 15), True),
-        (date(2026, 11, 30), date(2027, 2, 27), False),
-        (date(2026, 11, 30), date(2027, 2, 28), True),  # clamped to the end of February
+        # RULES.md's cases: first and last day both count.
+        (date(2027, 1, 1), date(2027, 3, 31), True),
+        (date(2027, 1, 1), date(2027, 3, 30), False),
+        (date(2027, 1, 15), date(2027, 4, 13), False),
+        (date(2027, 1, 15), date(2027, 4, 14), True),
+        (date(2026, 11, 30), date(2027, 2, 26), False),
+        (date(2026, 11, 30), date(2027, 2, 27), True),  # 30 February clamps to the 28th
+        (date(2027, 11, 30), date(2028, 2, 27), False),
+        (date(2027, 11, 30), date(2028, 2, 28), True),  # a leap year: the 29th, less a day
     ],
 )
-def test_rule_1_6_long_term_leave_is_three_months_or_more(starts, ends, long):  # noqa: ANN001
+def test_rule_1_6_1_7_1_16_at_least_three_months_counts_both_ends(starts, ends, long):  # noqa: ANN001
     assert is_long_term_leave(starts, ends) is long
 
 

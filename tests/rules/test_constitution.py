@@ -110,5 +110,5 @@ def test_rule_1_3_nobody_has_served_longer_and_no_one_as_long_is_older(mayors):
 
 
 def test_rule_1_15_a_stand_in_only_for_three_months_or_more():
-    assert stand_in_is_allowed(date(2026, 3, 1), date(2026, 6, 1))
-    assert not stand_in_is_allowed(date(2026, 3, 1), date(2026, 5, 31))
+    assert stand_in_is_allowed(date(2026, 3, 1), date(2026, 5, 31))
+    assert not stand_in_is_allowed(date(2026, 3, 1), date(2026, 5, 30))
