@@ -38,7 +38,8 @@ from portal.councils.models import Council
 from portal.extensions import db
 from portal.meetings.models import Meeting
 from portal.policy import COUNCIL_PROPOSALS, SIGNED_IN, allow, can_manage_council
-from portal.proposals import operations, queries
+from portal.proposals import arrival, operations, queries
+from portal.proposals.arrival import received_at
 from portal.proposals.forms import (
     BODY_MAX,
     JUSTIFICATION_MAX,
@@ -54,11 +55,13 @@ from portal.proposals.models import Proposal, ProposalStatus
 from portal.proposals.operations import LateProposal, ProposalText
 from portal.refusal import Refused
 from portal.templating import local_datetime, long_date
-from portal.types import row_id, utcnow
+from portal.types import row_id
 from portal.views import me
 
 bp = Blueprint("proposals", __name__)
 bp.add_app_template_filter(size_text, "attachment_size")
+# Rule 3.2: a deadline is judged on the moment the request arrived, taken before anything else.
+bp.record_once(lambda state: arrival.register(state.app))
 
 # The secretariat's list reaches back this far (proposals of meetings just held).
 RECEIVED_LISTED_SINCE = timedelta(days=60)
@@ -189,7 +192,7 @@ def save_proposal_form(
         try:
             proposal = save()
             if submitting:
-                operations.submit_proposal(proposal, by=me(), now=utcnow())
+                operations.submit_proposal(proposal, by=me(), now=received_at())
         except LateProposal as late:
             # The draft is saved (this request commits); the refusal is shown with the offer.
             assert proposal is not None
@@ -236,7 +239,7 @@ def to(url: str):  # noqa: ANN201
 @bp.get("/forslag")
 @allow(SIGNED_IN)
 def list_own_proposals():  # noqa: ANN201
-    now = utcnow()
+    now = received_at()
     meetings = queries.meetings_to_propose_for(me(), now)
     return htmx.render(
         "proposals/mine.html",
@@ -251,7 +254,7 @@ def list_own_proposals():  # noqa: ANN201
 @bp.route("/forslag/nyt", methods=["GET", "POST"])
 @allow(SIGNED_IN)
 def new_proposal():  # noqa: ANN201
-    now = utcnow()
+    now = received_at()
     form, meetings = build_form(now)
     if not form.is_submitted():
         form.form_token.data = secrets.token_urlsafe(24)
@@ -274,7 +277,7 @@ def new_proposal():  # noqa: ANN201
             form_token=form.form_token.data or "",
             text=text_of(form),
             uploads=form.uploads(),
-            now=utcnow(),
+            now=received_at(),
         )
 
     context = form_context(
@@ -294,7 +297,7 @@ def load_own(proposal_id: int) -> Proposal:
 @allow(SIGNED_IN)
 def edit_proposal(proposal_id: int):  # noqa: ANN201
     proposal = load_own(proposal_id)
-    now = utcnow()
+    now = received_at()
     if not operations.member_may_change(proposal, now):
         flash(_("Forslaget kan ikke længere rettes."), "error")
         return to(url_for(".show_proposal", proposal_id=proposal.id))
@@ -308,7 +311,7 @@ def edit_proposal(proposal_id: int):  # noqa: ANN201
             text=text_of(form),
             uploads=form.uploads(),
             remove_attachment_ids=list(form.remove_attachments.data or []),
-            now=utcnow(),
+            now=received_at(),
         )
 
     context = form_context(form, meetings, now, proposal=proposal, editing=True)
@@ -322,7 +325,7 @@ def validate_proposal_field():  # noqa: ANN201
     name = request.args.get("felt", "")
     if name not in VALIDATED_FIELDS:
         abort(404)
-    now = utcnow()
+    now = received_at()
     form, meetings = build_form(now)
     form.validate()
     field = form[name]
@@ -364,7 +367,7 @@ def member_context(proposal: Proposal, now: datetime, **extra: Any) -> dict[str,
 @allow(SIGNED_IN)
 def show_proposal(proposal_id: int):  # noqa: ANN201
     proposal = load_own(proposal_id)
-    return htmx.render("proposals/proposal.html", **member_context(proposal, utcnow()))
+    return htmx.render("proposals/proposal.html", **member_context(proposal, received_at()))
 
 
 def member_action(
@@ -379,7 +382,7 @@ def member_action(
         else:
             flash(message, "success")
             return to(url_for(".show_proposal", proposal_id=proposal.id))
-    context = member_context(proposal, utcnow(), form=form)
+    context = member_context(proposal, received_at(), form=form)
     return htmx.render(template, block="form", status=422, **context)
 
 
@@ -389,7 +392,7 @@ def submit_proposal(proposal_id: int):  # noqa: ANN201
     proposal = load_own(proposal_id)
 
     def submit() -> str:
-        if operations.submit_proposal(proposal, by=me(), now=utcnow()):
+        if operations.submit_proposal(proposal, by=me(), now=received_at()):
             return _(
                 "Dit forslag er indsendt. Du har fået en kvittering i Beskeder med teksten, "
                 "som du indsendte den."
@@ -410,7 +413,7 @@ def move_proposal(proposal_id: int):  # noqa: ANN201
         meeting = db.session.get(Meeting, form.meeting_id.data)
         if meeting is None or meeting.council_id != proposal.council_id:
             abort(404)
-        operations.move_and_submit(proposal, meeting, by=me(), now=utcnow())
+        operations.move_and_submit(proposal, meeting, by=me(), now=received_at())
         return _(
             "Dit forslag er indsendt til mødet %(when)s. Du har fået en kvittering i Beskeder.",
             when=local_datetime(meeting.starts_at),
@@ -426,10 +429,10 @@ def withdraw_proposal(proposal_id: int):  # noqa: ANN201
     proposal = load_own(proposal_id)
     form = ConfirmForm()
     if request.method == "GET":
-        return htmx.render("proposals/withdraw.html", **member_context(proposal, utcnow()))
+        return htmx.render("proposals/withdraw.html", **member_context(proposal, received_at()))
 
     def withdraw() -> str:
-        if operations.withdraw_proposal(proposal, by=me(), now=utcnow()):
+        if operations.withdraw_proposal(proposal, by=me(), now=received_at()):
             return _("Dit forslag er trukket tilbage.")
         return _("Forslaget var allerede trukket tilbage.")
 
@@ -459,7 +462,7 @@ def load_received(council: Council, proposal_id: int) -> Proposal:
 @bp.get("/kkr/<council_slug>/admin/forslag")
 @allow(COUNCIL_PROPOSALS)
 def list_received_proposals(council: Council):  # noqa: ANN201
-    now = utcnow()
+    now = received_at()
     return htmx.render(
         "proposals/triage.html",
         council=council,
@@ -487,7 +490,7 @@ def list_meeting_proposals(council: Council, meeting_id: int):  # noqa: ANN201
 def staff_context(council: Council, proposal: Proposal, **forms: Any) -> dict[str, Any]:
     version = proposal.version
     return {
-        **common_context(proposal, utcnow()),
+        **common_context(proposal, received_at()),
         "council": council,
         "is_staff": can_manage_council(current_user, council),
         "awaiting": proposal.status in operations.AWAITING_DECISION,
@@ -559,7 +562,7 @@ def begin_handling(council: Council, proposal_id: int):  # noqa: ANN201
     form = DecisionForm()
 
     def begin() -> str:
-        operations.begin_handling(proposal, version=form.version.data, by=me(), now=utcnow())
+        operations.begin_handling(proposal, version=form.version.data, by=me(), now=received_at())
         return _("Behandlingen er begyndt. Forslagsstilleren kan ikke længere rette forslaget.")
 
     return staff_action(council, proposal, form, "begin_form", begin)
@@ -572,7 +575,7 @@ def place_proposal(council: Council, proposal_id: int):  # noqa: ANN201
     form = DecisionForm()
 
     def place() -> str:
-        operations.place_on_agenda(proposal, version=form.version.data, by=me(), now=utcnow())
+        operations.place_on_agenda(proposal, version=form.version.data, by=me(), now=received_at())
         return _(
             "Forslaget er sat på dagsordenen som sidste punkt. %(name)s har fået besked.",
             name=proposal.proposer.name,
@@ -594,7 +597,7 @@ def return_proposal(council: Council, proposal_id: int):  # noqa: ANN201
             reason=form.reason.data or "",
             not_regional=bool(form.not_regional.data),
             by=me(),
-            now=utcnow(),
+            now=received_at(),
         )
         return _(
             "Forslaget er returneret med begrundelsen. %(name)s har fået besked.",
