@@ -611,6 +611,7 @@ def majority_json(state: MajorityState) -> dict[str, Any]:
         "elected": int(state.elected) if state.elected else None,
         "by_lot": state.by_lot,
         "next_round": state.next_round,
+        "next_stage": state.next_stage,
         "standing": [int(name) for name in state.eligible] if state.eligible else None,
         "run_off": [int(name) for name in state.run_off],
         "lot": {
@@ -628,6 +629,9 @@ def majority_json(state: MajorityState) -> dict[str, Any]:
                 "cast": r.cast,
                 "required": r.required,
                 "elected": int(r.elected) if r.elected else None,
+                "stage": r.stage,
+                "elected_by": r.elected_by.value if r.elected_by else None,
+                "void": r.void,
             }
             for r in state.rounds
         ],

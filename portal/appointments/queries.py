@@ -267,6 +267,9 @@ class VotingRound:
     cast: int
     required: int | None  # votes needed in rounds 1–2; None in the run-off
     elected: Person | None
+    stage: int = 1  # the law's round: 1, 2, or 3 for the run-off (a void round is held again)
+    elected_by: str | None = None  # "majority", "only_candidate" or "most_votes"
+    void: bool = False  # no candidate got a vote: the round decided nothing
 
 
 @dataclass
@@ -366,6 +369,10 @@ def round_view(appointment_round: AppointmentRound, day: date) -> RoundView:
             cast=worked["cast"],
             required=worked["required"],
             elected=people.get(worked["elected"]) if worked["elected"] else None,
+            # Rounds stored before stages were recorded: the number was the stage.
+            stage=worked.get("stage", worked["number"]),
+            elected_by=worked.get("elected_by"),
+            void=worked.get("void", False),
         )
         for worked in result.get("rounds", [])
     ]

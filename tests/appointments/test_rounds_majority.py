@@ -142,3 +142,35 @@ def test_rule_3_8_candidates_must_be_councillors_of_the_region(staff_client, sce
     assert too_many.status_code == 422
     assert "flere stemmer, end der er medlemmer til stede" in too_many.get_data(as_text=True)
     assert single.ballots == []
+
+
+def test_rule_3_8_round_two_elects_the_one_candidate_who_got_every_vote(
+    staff_client, scene, single
+):
+    x, y, _z = scene.councillors
+    url = scene.round_url(single, "/afstemning")
+    staff_client.post(url, data=ballot(11, {x: 4, y: 4}, blank=3))
+    # 4 of 11 is no majority, but every vote cast for a candidate went to x (§ 24 stk. 1).
+    staff_client.post(url, data=ballot(11, {x: 4, y: 0}, blank=7))
+    assert single.status is RoundStatus.DECIDED and single.result["elected"] == x.id
+    assert single.result["rounds"][1]["elected_by"] == "only_candidate"
+    page = staff_client.get(scene.round_url(single)).get_data(as_text=True)
+    assert f"Alle stemmer gik til {x.name}, som dermed er valgt" in page
+
+
+def test_rule_3_8_a_run_off_without_votes_elects_no_one_and_is_held_again(
+    staff_client, scene, single
+):
+    x, y, z = scene.councillors
+    url = scene.round_url(single, "/afstemning")
+    staff_client.post(url, data=ballot(11, {x: 4, y: 4, z: 3}))
+    staff_client.post(url, data=ballot(11, {x: 5, y: 4, z: 2}))
+    staff_client.post(url, data=ballot(11, {x: 0, y: 0}, blank=11))
+    assert single.status is RoundStatus.OPEN and single.result["elected"] is None
+    assert single.result["rounds"][2]["void"] is True
+    assert single.result["standing"] == [x.id, y.id] and single.result["next_round"] == 4
+    page = staff_client.get(scene.round_url(single)).get_data(as_text=True)
+    assert "Ingen kandidat fik stemmer" in page and "den holdes om" in page
+    assert "Registrér afstemning nr. 4" in page
+    staff_client.post(url, data=ballot(11, {x: 3, y: 2}, blank=6))
+    assert single.status is RoundStatus.DECIDED and single.result["elected"] == x.id
