@@ -1,10 +1,17 @@
-"""Proportional representation by d'Hondt, with electoral alliances (rules 1.4, 3.8).
+"""Proportional representation by d'Hondt, with electoral alliances (rule 1.4) and joint
+groups (rule 3.8).
 
-Our reading (shared/RULES.md, as kommunal- og regionalvalglov §§ 81, 83):
+Our reading (shared/RULES.md):
 
-- The votes of an electoral alliance are pooled; the seats are dealt over the alliances and the
+- Rule 1.4, electoral alliances (valgforbund, as kommunal- og regionalvalglov § 82 does for
+  them): the votes of an alliance are pooled; the seats are dealt over the alliances and the
   groups standing alone by d'Hondt (votes ÷ 1, 2, 3, …, the highest quotient takes the next
-  seat), then each alliance's seats are dealt over its members by d'Hondt on their own votes.
+  seat), then each alliance's seats are dealt over its members by d'Hondt on their own votes
+  (`dhondt` with `alliances`).
+- Rule 3.8, joint groups (valggrupper, kommunestyrelseslov § 24 stk. 3): members present may
+  join in a group that pools its members; the joint group is one contender, and it names its
+  own people for the seats it wins. There is no split inside it (`dhondt_joint_groups`): that
+  belongs to rule 1.4's alliances only.
 - The order of the seats: an alliance's k-th seat goes to the member that took the k-th seat
   inside the alliance, i.e. when the alliance wins a seat it falls to the member with the
   highest quotient inside it. The first seat is the chair, the second the vice-chair (rule 1.4).
@@ -71,6 +78,8 @@ class Allocation:
     steps: list[SeatStep]
     tables: list[QuotientTable]  # the main count first, then one per alliance
     alliances: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Rule 3.8: the joint groups, by the name they have in `seats`, `order` and `ties`.
+    joint_groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def seats_to_draw(self) -> int:
@@ -210,27 +219,29 @@ def _check_votes(votes: Mapping[str, int]) -> dict[str, int]:
 
 
 def _check_alliances(
-    votes: Mapping[str, int], alliances: Sequence[Sequence[str]]
+    votes: Mapping[str, int], alliances: Sequence[Sequence[str]], what: str = "alliance"
 ) -> dict[str, tuple[str, ...]]:
+    """The alliances (or, with `what="joint group"`, the joint groups) by their names."""
+    one = f"an {what}" if what[0] in "aeiou" else f"a {what}"
     checked: dict[str, tuple[str, ...]] = {}
     allied: set[str] = set()
     if isinstance(alliances, str):
-        raise InvalidInput("alliances must be a list of lists of group names")
+        raise InvalidInput(f"{what}s must be a list of lists of group names")
     for members in alliances:
         if isinstance(members, str) or not isinstance(members, Sequence) or len(members) < 2:
-            raise InvalidInput("an alliance needs at least two groups")
-        members = [name_of(member, "an alliance member") for member in members]
+            raise InvalidInput(f"{one} needs at least two groups")
+        members = [name_of(member, f"{one} member") for member in members]
         if len(set(members)) < len(members):
-            raise InvalidInput("an alliance names the same group twice")
+            raise InvalidInput(f"{one} names the same group twice")
         for member in members:
             if member not in votes:
-                raise InvalidInput(f"alliance names unknown group {member!r}")
+                raise InvalidInput(f"{what} names unknown group {member!r}")
             if member in allied:
-                raise InvalidInput(f"group {member!r} is in two alliances")
+                raise InvalidInput(f"group {member!r} is in two {what}s")
             allied.add(member)
         label = alliance_name(members)
         if label in votes:
-            raise InvalidInput(f"alliance name {label!r} is also a group name")
+            raise InvalidInput(f"{what} name {label!r} is also a group name")
         checked[label] = tuple(members)
     return checked
 
@@ -351,6 +362,44 @@ def dhondt(
         steps=steps,
         tables=tables,
         alliances=allied,
+    )
+
+
+def dhondt_joint_groups(
+    votes: Mapping[str, int],
+    seats: int,
+    joint_groups: Sequence[Sequence[str]] = (),
+    drawn: Sequence[str] = (),
+) -> Allocation:
+    """Rule 3.8 (kommunestyrelseslov § 24 stk. 3): deal `seats` by d'Hondt over the groups
+    standing alone and the joint groups (valggrupper), each joint group with the pooled votes
+    of its member groups. A joint group wins seats as one and names its own people for them:
+    its seats are not split among its member groups (unlike rule 1.4's alliances).
+
+    `joint_groups` lists the member groups of each; a joint group is named by `alliance_name`
+    of its members in `seats`, `order`, `ties`, the table and `drawn` (the recorded lot, names
+    in the order the lot ranked them). `seats` has every contender: the groups standing alone
+    and the joint groups, where the first of its members stands in the input."""
+    votes = _check_votes(votes)
+    whole_number(seats, "seats", minimum=1)
+    if seats > MAX_SEATS:
+        raise InvalidInput(f"seats must be at most {MAX_SEATS}")
+    joined = _check_alliances(votes, joint_groups, what="joint group")
+    member_of = {member: label for label, members in joined.items() for member in members}
+    contenders: dict[str, int] = {}
+    for name, count in votes.items():
+        label = member_of.get(name, name)
+        contenders[label] = contenders.get(label, 0) + count
+    allocation = dhondt(contenders, seats, drawn=drawn)
+    return Allocation(
+        total=allocation.total,
+        seats=allocation.seats,
+        order=allocation.order,
+        ties=allocation.ties,
+        order_ties=allocation.order_ties,
+        steps=allocation.steps,
+        tables=allocation.tables,
+        joint_groups=joined,
     )
 
 

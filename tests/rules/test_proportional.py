@@ -1,4 +1,5 @@
-"""d'Hondt with electoral alliances (rules 1.4, 3.8): worked examples and properties."""
+"""d'Hondt with electoral alliances (rule 1.4) and joint groups (rule 3.8): worked examples and
+properties."""
 
 from fractions import Fraction
 
@@ -7,7 +8,12 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from portal.rules import InvalidInput
-from portal.rules.proportional import alliance_name, chair_and_vice_chair, dhondt
+from portal.rules.proportional import (
+    alliance_name,
+    chair_and_vice_chair,
+    dhondt,
+    dhondt_joint_groups,
+)
 
 FAST = settings(max_examples=200, deadline=None)
 
@@ -48,6 +54,60 @@ def test_rule_3_8_alliance_pools_votes_then_splits_inside_by_dhondt():
     assert [row.name for row in main.rows] == ["A", "V+C", "B"]
     assert inside.alliance == "V+C" and inside.seats == 2
     assert {row.name: row.seats_won for row in inside.rows} == {"V": (1,), "C": (3,)}
+
+
+def test_rule_1_4_alliance_pools_votes_then_splits_inside_by_dhondt():
+    # Rule 1.4's valgforbund keeps its split (kommunal- og regionalvalglov § 82).
+    election = chair_and_vice_chair({"A": 12000, "V": 7000, "C": 5800, "B": 4000}, [["V", "C"]])
+    assert election.allocation.steps[0].group == "V"
+    assert election.allocation.joint_groups == {}
+
+
+def test_rule_3_8_a_joint_group_pools_its_members_and_wins_seats_as_one():
+    # Members present: A 6, V 4, C 3, joined V+C 7. Quotients: V+C 7, A 6, V+C 3.5, A 3.
+    result = dhondt_joint_groups({"A": 6, "V": 4, "C": 3}, 3, [["V", "C"]])
+    assert result.seats == {"V+C": 2, "A": 1}
+    assert result.order == ["V+C", "A", "V+C"]
+    assert result.joint_groups == {"V+C": ("V", "C")}
+    assert result.alliances == {}
+
+
+def test_rule_3_8_a_joint_group_names_its_own_people_no_split_inside_it():
+    # With rule 1.4's split V would take the first seat and C the second; a joint group's
+    # seats stay the joint group's: each step goes to "V+C", never to V or C.
+    result = dhondt_joint_groups({"A": 6, "V": 4, "C": 3}, 3, [["V", "C"]])
+    assert [step.group for step in result.steps] == ["V+C", "A", "V+C"]
+    assert all(step.inner_quotient is None for step in result.steps)
+    # The workings: one table, the joint group a row with its pooled members.
+    (table,) = result.tables
+    rows = {row.name: row for row in table.rows}
+    assert rows["V+C"].votes == 7 and rows["V+C"].seats_won == (1, 3)
+    assert rows["V+C"].quotients[:2] == (7, Fraction(7, 2))
+    split = dhondt({"A": 6, "V": 4, "C": 3}, 3, [["V", "C"]])
+    assert split.seats == {"A": 1, "V": 1, "C": 1}  # the split a joint group does not get
+
+
+def test_rule_3_8_a_tie_with_a_joint_group_is_drawn_by_its_name():
+    # A 6 against V+C 6 for one seat.
+    result = dhondt_joint_groups({"A": 6, "V": 3, "C": 3}, 1, [["V", "C"]])
+    assert result.ties == [["A", "V+C"]]
+    drawn = dhondt_joint_groups({"A": 6, "V": 3, "C": 3}, 1, [["V", "C"]], drawn=["V+C"])
+    assert drawn.seats == {"A": 0, "V+C": 1} and drawn.steps[0].by_lot
+
+
+@pytest.mark.parametrize(
+    ("joint_groups", "message"),
+    [
+        ([["A"]], "a joint group needs at least two groups"),
+        ([["A", "X"]], "joint group names unknown group 'X'"),
+        ([["A", "B"], ["B", "C"]], "'B' is in two joint groups"),
+        ([["A", "A"]], "a joint group names the same group twice"),
+        ("AB", "joint groups must be a list of lists of group names"),
+    ],
+)
+def test_rule_3_8_invalid_joint_groups_are_refused_with_a_precise_message(joint_groups, message):
+    with pytest.raises(InvalidInput, match=message):
+        dhondt_joint_groups({"A": 3, "B": 5, "C": 1}, 2, joint_groups)
 
 
 def test_rule_3_8_standing_apart_the_same_groups_get_fewer_seats():
@@ -232,3 +292,21 @@ def test_rule_1_4_property_chair_and_vice_chair_are_the_head_of_the_order(votes,
     longer = dhondt(votes, seats)
     assume(not election.ties)
     assert [election.chair, election.vice_chair] == longer.order[:2]
+
+
+@FAST
+@given(vote_maps, st.integers(1, 30), st.data())
+def test_rule_3_8_property_a_joint_group_is_one_group_with_its_members_summed(votes, seats, data):
+    assume(len(votes) >= 2)
+    members = data.draw(
+        st.lists(st.sampled_from(sorted(votes)), min_size=2, max_size=len(votes), unique=True)
+    )
+    joint = dhondt_joint_groups(votes, seats, [members])
+    label = alliance_name(members)
+    merged: dict[str, int] = {}
+    for name, count in votes.items():
+        key = label if name in members else name
+        merged[key] = merged.get(key, 0) + count
+    alone = dhondt(merged, seats)
+    assert joint.seats == alone.seats and joint.ties == alone.ties
+    assert not any(name in joint.seats for name in members)
