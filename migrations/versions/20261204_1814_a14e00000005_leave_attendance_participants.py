@@ -24,14 +24,32 @@ def _chair_vote_check(values):
     return "chair_vote IN (" + ", ".join(f"'{value}'" for value in values) + ")"
 
 
+LEAVE_KIND = sa.Enum('relief', 'prevented', name='leave_kind', native_enum=False, create_constraint=True, length=40)
+
+
 def upgrade():
     # Rule 3.7: on a tie the leader may also not have voted at all.
     with op.batch_alter_table('item_minutes', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_item_minutes_chair_vote'), type_='check')
         batch_op.create_check_constraint('chair_vote', _chair_vote_check(LEADER_VOTES))
 
+    # Rules 1.6 and 1.7 apart: until now a mayor's leave was read as a relief (1.6) and a
+    # group-elected member's as prevented (1.7).
+    with op.batch_alter_table('leave', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('kind', LEAVE_KIND, nullable=True))
+    op.execute(
+        "UPDATE leave SET kind = CASE WHEN membership_id IN "
+        "(SELECT id FROM membership WHERE kind = 'mayor') THEN 'relief' ELSE 'prevented' END"
+    )
+    with op.batch_alter_table('leave', schema=None) as batch_op:
+        batch_op.alter_column('kind', existing_type=LEAVE_KIND, nullable=False)
+
 
 def downgrade():
+    with op.batch_alter_table('leave', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_leave_leave_kind'), type_='check')
+        batch_op.drop_column('kind')
+
     op.execute("UPDATE item_minutes SET chair_vote = 'abstain' WHERE chair_vote = 'did_not_vote'")
     with op.batch_alter_table('item_minutes', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_item_minutes_chair_vote'), type_='check')

@@ -1,9 +1,9 @@
 """The agenda item for the council's decision on a group-elected member's leave (rule 1.7).
 
-A group-elected member's leave awaits the council's decision at its next ordinary meeting
+A group-elected member's leave awaits the council's decision at its first coming meeting
 (`leave.decision_meeting`), so the portal proposes the item itself: on that meeting when the
-leave is registered, or on the next ordinary meeting staff plan when none is planned yet. The
-item follows the next ordinary meeting while members have not received its agenda (a meeting
+leave is registered, or on the first coming meeting staff plan when none is planned yet. The
+item follows the first coming meeting while members have not received its agenda (a meeting
 cancelled, an earlier one planned), and is taken off again when the leave is withdrawn before
 the council has met. Staff edit, move or remove it in the agenda builder like any other item.
 
@@ -54,9 +54,10 @@ def item_presentation(leave: Leave) -> str:
     )
     return (
         f"{membership.person.name}, {membership.municipality.name}, er valgt til rådet af sin "
-        f"gruppe og har meldt orlov {leave_rules.period_text(leave)}, dvs. i 3 måneder eller "
-        "mere (regel 1.6–1.7). For et gruppevalgt medlem beslutter rådet på sit næste møde, "
-        f"om stedfortræderen træder ind i perioden. {substitute}\n\n"
+        f"gruppe og er forhindret i at varetage hvervet {leave_rules.period_text(leave)}, dvs. "
+        "i en forventet periode på mindst 3 måneder (regel 1.7). Formanden indkalder "
+        "stedfortræderen til rådets første møde, og rådet beslutter på dette møde, om "
+        f"betingelserne for stedfortræderens indtræden er til stede. {substitute}\n\n"
         "Punktet er lukket, fordi det angår et medlems personlige forhold."
     )
 
@@ -113,7 +114,7 @@ def standing_items(leave_ids: list[int]) -> list[AgendaItem]:
 
 
 def keeps_its_place(item: AgendaItem, target: Meeting | None, now: datetime) -> bool:
-    """An item stays where it is when that is the next ordinary meeting, when the council has
+    """An item stays where it is when that is the first coming meeting, when the council has
     met on it, when members have its agenda, or when staff have edited it."""
     meeting = item.meeting
     return (
@@ -143,7 +144,7 @@ def _sync(leaves: list[Leave], target: Meeting | None, now: datetime) -> list[Ag
 
 
 def propose_decision_item(leave: Leave, now: datetime) -> AgendaItem | None:
-    """Rule 1.7: a leave now awaiting the council gets its item on the next ordinary meeting,
+    """Rule 1.7: a leave now awaiting the council gets its item on the first coming meeting,
     if one is planned (else `sync_decision_items` adds it when staff plan one)."""
     if leave.status is not LeaveStatus.AWAITING_DECISION:
         return None
@@ -153,7 +154,7 @@ def propose_decision_item(leave: Leave, now: datetime) -> AgendaItem | None:
 
 def sync_decision_items(council: Council, now: datetime) -> list[AgendaItem]:
     """After the meeting plan changed (a meeting planned, moved or cancelled): every leave
-    awaiting the council has its item on the next ordinary meeting. Returns those proposed."""
+    awaiting the council has its item on the first coming meeting. Returns those proposed."""
     leaves = list(
         db.session.scalars(
             select(Leave)

@@ -1,4 +1,16 @@
-"""Long leave (rules 1.6–1.7).
+"""Long leave (rules 1.6, 1.7).
+
+Our reading (shared/RULES.md):
+- 1.6, a relief (`LeaveKind.RELIEF`): a mayor or group-elected member formally relieved of
+  municipal duties under the municipal act for an expected 3 months or more. The relief is a
+  fact with its dates; the substitute steps in for every meeting of the period at once, with
+  no council decision.
+- 1.7, prevented (`LeaveKind.PREVENTED`): a group-elected member prevented for an expected 3
+  months or more. The chair calls the substitute to the first coming meeting (ordinary or
+  extraordinary), and the council decides there. The call-in goes out at once when that
+  meeting falls in the period (before it, the member can still attend and the seat is not
+  empty). Yes: the substitute serves the whole period. No: the call-ins after that meeting are
+  withdrawn and the substitute and member told.
 
 Each action writes its audit rows and its notices in the request's transaction (outbox):
 either the leave, its call-ins and the notices all exist, or none of them do.
@@ -7,6 +19,7 @@ either the leave, its call-ins and the notices all exist, or none of them do.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -27,7 +40,7 @@ from portal.councils.models import (
 from portal.councils.queries import staff_of
 from portal.extensions import db
 from portal.leave import agenda as leave_agenda
-from portal.leave.models import Leave, LeaveStatus
+from portal.leave.models import Leave, LeaveKind, LeaveStatus
 from portal.meetings.models import Meeting, MeetingKind
 from portal.notifications.models import NoticeKind
 from portal.notifications.operations import notify
@@ -79,13 +92,13 @@ def staff_people(council: Council, now: datetime) -> list[Person]:
 
 
 def decision_meeting(council: Council, now: datetime) -> Meeting | None:
-    """Rule 1.7: the council decides a group-elected member's leave at its next ordinary
-    meeting (our reading; the one place to change it)."""
+    """Rule 1.7: the council decides a prevented member's leave at its first coming meeting,
+    ordinary or extraordinary (a constituting meeting seats a new council instead)."""
     return db.session.scalar(
         select(Meeting)
         .where(
             Meeting.council_id == council.id,
-            Meeting.kind == MeetingKind.ORDINARY,
+            Meeting.kind.in_(LEAVE_MEETING_KINDS),
             Meeting.cancelled_at.is_(None),
             Meeting.starts_at > now,
         )
@@ -129,13 +142,18 @@ def meeting_lines(calls: list[SubstituteCallIn]) -> str:
     return "\n".join(f"– {when(call.meeting)}, {call.meeting.location}" for call in calls)
 
 
-def call_in_for_leave(leave: Leave, now: datetime) -> list[SubstituteCallIn]:
-    """Rules 1.6–1.7: the personal substitute steps in for every meeting of the period.
+def call_in_for_leave(
+    leave: Leave, now: datetime, only: Meeting | None = None
+) -> list[SubstituteCallIn]:
+    """Rules 1.6–1.7: the personal substitute steps in for every meeting of the period (or,
+    with `only`, for that one meeting of it: 1.7's decision meeting).
 
     One call-in per meeting; a seat whose substitute is already called in for a meeting (a
     single absence) keeps that call-in. Each substitute gets one notice listing the meetings.
     """
     meetings = meetings_in_leave(leave, now)
+    if only is not None:
+        meetings = [meeting for meeting in meetings if meeting.id == only.id]
     if not meetings:
         return []
     membership = leave.membership
@@ -168,14 +186,27 @@ def call_in_for_leave(leave: Leave, now: datetime) -> list[SubstituteCallIn]:
                 "Du er indkaldt som stedfortræder for %(member)s i orlovsperioden",
                 member=membership.person.name,
             ),
-            body=_(
-                "%(member)s har orlov %(period)s (regel 1.6–1.7). Du er indkaldt som "
-                "personlig stedfortræder til %(council)ss møder:\n%(meetings)s\n"
-                "Svar for hvert møde, om du deltager.",
-                member=membership.person.name,
-                period=period_text(leave),
-                council=leave.council.name,
-                meetings=meeting_lines(substitute_calls),
+            body=(
+                _(
+                    "%(member)s har orlov %(period)s (regel 1.6–1.7). Du er indkaldt som "
+                    "personlig stedfortræder til %(council)ss møder:\n%(meetings)s\n"
+                    "Svar for hvert møde, om du deltager.",
+                    member=membership.person.name,
+                    period=period_text(leave),
+                    council=leave.council.name,
+                    meetings=meeting_lines(substitute_calls),
+                )
+                if only is None
+                else _(
+                    "%(member)s er forhindret i perioden %(period)s (regel 1.7). Du er indkaldt "
+                    "som personlig stedfortræder til %(council)ss første møde i perioden, hvor "
+                    "rådet beslutter, om du træder ind for hele perioden:\n%(meetings)s\n"
+                    "Svar, om du deltager.",
+                    member=membership.person.name,
+                    period=period_text(leave),
+                    council=leave.council.name,
+                    meetings=meeting_lines(substitute_calls),
+                )
             ),
             link="/overblik",
             council=leave.council,
@@ -185,20 +216,44 @@ def call_in_for_leave(leave: Leave, now: datetime) -> list[SubstituteCallIn]:
 
 
 def call_in_for_meeting(meeting: Meeting, now: datetime) -> list[SubstituteCallIn]:
-    """A meeting planned later inside an applying leave: call in the substitutes of the seats
-    on leave that day (for the meetings module to call when it adds a meeting)."""
+    """A meeting planned or moved inside a leave: call in the substitutes of the seats on leave
+    that day (for the meetings module to call when the plan changes). A leave awaiting the
+    council (1.7) calls its substitute to the meeting that decides it, and no other."""
     if meeting.kind not in LEAVE_MEETING_KINDS or meeting.cancelled_at is not None:
         return []
     day = local_date(meeting.starts_at)
     leaves = db.session.scalars(
         select(Leave).where(
             Leave.council_id == meeting.council_id,
-            Leave.status == LeaveStatus.APPLIES,
+            Leave.status.in_(STANDING_LEAVE),
             Leave.starts_on <= day,
             Leave.ends_on >= day,
         )
     )
-    return [call for leave in leaves for call in call_in_for_leave(leave, now)]
+    calls: list[SubstituteCallIn] = []
+    deciding: Meeting | None = None
+    for leave in leaves:
+        if leave.status is LeaveStatus.APPLIES:
+            calls += call_in_for_leave(leave, now)
+            continue
+        deciding = deciding or decision_meeting(leave.council, now)
+        if deciding is not None and deciding.id == meeting.id:
+            calls += call_in_for_leave(leave, now, only=meeting)
+    return calls
+
+
+def call_in_for_decisions(council: Council, now: datetime) -> list[SubstituteCallIn]:
+    """After a meeting was cancelled: each leave awaiting the council (1.7) has its substitute
+    called to the meeting that now decides it, when that meeting is in the leave's period."""
+    deciding = decision_meeting(council, now)
+    if deciding is None:
+        return []
+    leaves = db.session.scalars(
+        select(Leave)
+        .where(Leave.council_id == council.id, Leave.status == LeaveStatus.AWAITING_DECISION)
+        .order_by(Leave.id)
+    )
+    return [call for leave in leaves for call in call_in_for_leave(leave, now, only=deciding)]
 
 
 def called_in_text(calls: list[SubstituteCallIn]) -> str:
@@ -228,11 +283,11 @@ def decision_text(leave: Leave, now: datetime) -> str:
     meeting = decision_meeting(leave.council, now)
     if meeting is None:
         return _(
-            "Rådet beslutter på sit næste ordinære møde, om stedfortræderen træder ind "
-            "(regel 1.7). Der er endnu ikke planlagt et ordinært møde."
+            "Rådet beslutter på sit første kommende møde, om stedfortræderen træder ind "
+            "(regel 1.7). Der er endnu ikke planlagt et møde."
         )
     return _(
-        "Rådet beslutter på sit næste ordinære møde %(when)s, om stedfortræderen træder ind "
+        "Rådet beslutter på sit første kommende møde %(when)s, om stedfortræderen træder ind "
         "(regel 1.7).",
         when=when(meeting),
     )
@@ -240,6 +295,7 @@ def decision_text(leave: Leave, now: datetime) -> str:
 
 def register_leave(
     membership: Membership,
+    kind: LeaveKind,
     starts_on: date,
     ends_on: date,
     *,
@@ -247,8 +303,18 @@ def register_leave(
     by_staff: bool,
     now: datetime,
 ) -> Leave:
-    """Rules 1.6–1.7: a member away for 3 months or more. A mayor's leave applies at once
-    and the substitute is called in; a group-elected member's awaits the council."""
+    """Rules 1.6–1.7: a member away for 3 months or more. A relief (1.6) applies at once and
+    the substitute is called in; a prevented member's leave (1.7) awaits the council at its
+    first coming meeting, to which the substitute is called."""
+    if kind is LeaveKind.PREVENTED and membership.kind is MembershipKind.MAYOR:
+        raise Refused(
+            "kind",
+            _(
+                "Regel 1.7 gælder kun medlemmer valgt af et parti eller listesamarbejde. En "
+                "borgmesters stedfortræder træder kun ind, når borgmesteren er fritaget efter "
+                "kommunestyrelsesloven (regel 1.6); ellers meldes afbud til de enkelte møder."
+            ),
+        )
     if ends_on < starts_on:
         raise Refused("ends_on", _("Sidste dag kan ikke ligge før første dag."))
     if not is_long_term_leave(starts_on, ends_on):
@@ -293,15 +359,15 @@ def register_leave(
             "starts_on",
             _("Der er allerede registreret orlov %(period)s.", period=period_text(existing)),
         )
-    # Rule 1.6: a mayor's substitute steps in at once; rule 1.7: for a group-elected member
-    # the council decides at its next meeting.
-    mayor = membership.kind is MembershipKind.MAYOR
+    # Rule 1.6: the substitute steps in at once; rule 1.7: the council decides.
+    relief = kind is LeaveKind.RELIEF
     leave = Leave(
         council_id=membership.council_id,
         membership=membership,
         starts_on=starts_on,
         ends_on=ends_on,
-        status=LeaveStatus.APPLIES if mayor else LeaveStatus.AWAITING_DECISION,
+        kind=kind,
+        status=LeaveStatus.APPLIES if relief else LeaveStatus.AWAITING_DECISION,
         registered_at=now,
         registered_by_id=by.id,
     )
@@ -319,7 +385,11 @@ def register_leave(
         )
     else:
         leave_agenda.propose_decision_item(leave, now)  # rule 1.7: the item on the agenda
+        deciding = decision_meeting(leave.council, now)
+        calls = call_in_for_leave(leave, now, only=deciding) if deciding else []
         status = _("Orloven afventer rådets beslutning.") + " " + decision_text(leave, now)
+        if calls:
+            status += " " + called_in_text(calls)
         tell_member(
             leave,
             _("Din orlov %(period)s afventer rådets beslutning", period=period_text(leave)),
@@ -354,6 +424,19 @@ def record_leave_decision(
     leave.decided_at, leave.decided_by_id = now, by.id
     audit.record("leave_decided", leave, before=before, after=audit.snapshot(leave))
     if not approved:
+        # Rule 1.7: the substitute came to the deciding meeting; the later call-ins go.
+        withdraw_call_ins(
+            leave,
+            now,
+            lambda member, meetings: _(
+                "Rådet har besluttet, at betingelserne for, at du træder ind for %(member)s i "
+                "perioden %(period)s, ikke er til stede (regel 1.7). Du er ikke længere "
+                "indkaldt til:\n%(meetings)s",
+                member=member,
+                period=period_text(leave),
+                meetings=meetings,
+            ),
+        )
         tell_member(
             leave,
             _("Rådet har ikke godkendt din orlov %(period)s", period=period_text(leave)),
@@ -393,6 +476,31 @@ def cancel_leave(leave: Leave, *, by: Person, by_staff: bool, now: datetime) -> 
     leave.status = LeaveStatus.CANCELLED
     audit.record("leave_cancelled", leave, before=before, after=audit.snapshot(leave))
     leave_agenda.withdraw_decision_items(leave, now)  # nothing left for the council to decide
+    withdraw_call_ins(
+        leave,
+        now,
+        lambda member, meetings: _(
+            "%(member)s har trukket orloven %(period)s tilbage og deltager selv. Du er "
+            "ikke længere indkaldt til:\n%(meetings)s",
+            member=member,
+            period=period_text(leave),
+            meetings=meetings,
+        ),
+    )
+    member = leave.membership.person
+    if by.id != member.id:
+        tell_member(
+            leave,
+            _("Din orlov %(period)s er annulleret", period=period_text(leave)),
+            _("Sekretariatet har annulleret orloven. Du er selv indkaldt til rådets møder."),
+        )
+
+
+def withdraw_call_ins(
+    leave: Leave, now: datetime, body: Callable[[str, str], str]
+) -> list[SubstituteCallIn]:
+    """The leave's call-ins for meetings not yet begun are withdrawn; each substitute is told
+    once, with `body(member name, meeting lines)`."""
     calls = list(
         db.session.scalars(
             select(SubstituteCallIn)
@@ -422,20 +530,9 @@ def cancel_leave(leave: Leave, *, by: Person, by_staff: bool, now: datetime) -> 
                 "Du er ikke længere indkaldt for %(member)s",
                 member=member.name,
             ),
-            body=_(
-                "%(member)s har trukket orloven %(period)s tilbage og deltager selv. Du er "
-                "ikke længere indkaldt til:\n%(meetings)s",
-                member=member.name,
-                period=period_text(leave),
-                meetings=meeting_lines(substitute_calls),
-            ),
+            body=body(member.name, meeting_lines(substitute_calls)),
             link="/overblik",
             council=leave.council,
             meeting=substitute_calls[0].meeting if len(substitute_calls) == 1 else None,
         )
-    if by.id != member.id:
-        tell_member(
-            leave,
-            _("Din orlov %(period)s er annulleret", period=period_text(leave)),
-            _("Sekretariatet har annulleret orloven. Du er selv indkaldt til rådets møder."),
-        )
+    return calls

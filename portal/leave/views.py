@@ -22,7 +22,7 @@ from portal.forms import NO_CHOICE
 from portal.leave import operations as operations
 from portal.leave import queries as queries
 from portal.leave.forms import LeaveForm
-from portal.leave.models import Leave, LeaveStatus
+from portal.leave.models import Leave, LeaveKind, LeaveStatus
 from portal.policy import COUNCIL_STAFF, SIGNED_IN, allow, today
 from portal.types import utcnow
 from portal.views import form_page, load, me, post_action
@@ -54,6 +54,7 @@ def register_leave():  # noqa: ANN201
         membership = next(m for m in memberships if m.id == form.membership_id.data)
         return operations.register_leave(
             membership,
+            LeaveKind(form.kind.data),
             form.starts_on.data,
             form.ends_on.data,
             by=me(),
@@ -113,6 +114,7 @@ def list_council_leaves(council: Council):  # noqa: ANN201
         form,
         lambda: operations.register_leave(
             load(Membership, council, form.membership_id.data),
+            LeaveKind(form.kind.data),
             form.starts_on.data,
             form.ends_on.data,
             by=me(),

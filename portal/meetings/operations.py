@@ -27,7 +27,12 @@ from portal.extensions import db
 from portal.labels import label
 from portal.leave import agenda as leave_agenda
 from portal.leave.models import Leave, LeaveStatus
-from portal.leave.operations import LEAVE_MEETING_KINDS, call_in_for_meeting, lock
+from portal.leave.operations import (
+    LEAVE_MEETING_KINDS,
+    call_in_for_decisions,
+    call_in_for_meeting,
+    lock,
+)
 from portal.meetings.models import Meeting, MeetingKind
 from portal.notifications.models import NoticeKind
 from portal.notifications.operations import notify
@@ -320,6 +325,8 @@ def cancel_meeting(meeting: Meeting, *, reason: str, by: Person, now: datetime) 
             reason=reason,
         ),
     )
-    # A leave whose decision was on this meeting's agenda moves to the next ordinary one.
+    # A leave whose decision was on this meeting's agenda moves to the next meeting, and its
+    # substitute is called to that one (rule 1.7).
     result.agenda_items = leave_agenda.sync_decision_items(meeting.council, now)
+    result.call_ins = call_in_for_decisions(meeting.council, now)
     return result

@@ -14,7 +14,7 @@ from portal.audit.models import AuditEntry
 from portal.councils.models import MembershipKind
 from portal.councils.queries import substitute_of_membership
 from portal.extensions import db
-from portal.leave.models import Leave, LeaveStatus
+from portal.leave.models import Leave, LeaveKind, LeaveStatus
 from portal.leave.operations import (
     call_in_for_meeting,
     cancel_leave,
@@ -106,9 +106,23 @@ def meetings(council):
     }
 
 
-def leave_for(membership, *, by=None, by_staff=False, starts=STARTS, ends=ENDS, now=NOW):  # noqa: ANN001, ANN201
+def leave_for(  # noqa: ANN201
+    membership,  # noqa: ANN001
+    *,
+    kind=None,  # noqa: ANN001
+    by=None,  # noqa: ANN001
+    by_staff=False,  # noqa: ANN001
+    starts=STARTS,  # noqa: ANN001
+    ends=ENDS,  # noqa: ANN001
+    now=NOW,  # noqa: ANN001
+):
+    """A mayor's leave is a relief (1.6) and a group-elected member's prevented (1.7), unless
+    `kind` says otherwise."""
+    if kind is None:
+        mayor = membership.kind is MembershipKind.MAYOR
+        kind = LeaveKind.RELIEF if mayor else LeaveKind.PREVENTED
     return register_leave(
-        membership, starts, ends, by=by or membership.person, by_staff=by_staff, now=now
+        membership, kind, starts, ends, by=by or membership.person, by_staff=by_staff, now=now
     )
 
 
@@ -338,6 +352,7 @@ def test_member_registers_a_leave_and_sees_its_status(client, council, elected):
         "/orlov",
         data={
             "membership_id": str(elected.id),
+            "kind": "prevented",
             "starts_on": days_ahead(10),
             "ends_on": days_ahead(200),
         },
@@ -346,7 +361,7 @@ def test_member_registers_a_leave_and_sees_its_status(client, council, elected):
     assert response.headers["Location"] == "/orlov"
     text = client.get("/orlov").get_data(as_text=True)
     assert "Afventer rådets beslutning" in text
-    assert "Afgøres på det ordinære møde" in text
+    assert "Afgøres på mødet" in text
     assert str(meeting.starts_at.astimezone(COPENHAGEN).year) in text
     assert "Orloven er registreret og afventer rådets beslutning" in text
 
@@ -357,6 +372,7 @@ def test_leave_form_refuses_a_short_leave_in_danish_and_stores_nothing(client, e
         "/orlov",
         data={
             "membership_id": str(elected.id),
+            "kind": "prevented",
             "starts_on": days_ahead(1),
             "ends_on": days_ahead(30),
         },
@@ -375,6 +391,7 @@ def test_htmx_registration_redirects_the_client(client, elected):
         "/orlov",
         data={
             "membership_id": str(elected.id),
+            "kind": "prevented",
             "starts_on": days_ahead(0),
             "ends_on": days_ahead(95),
         },
@@ -397,7 +414,7 @@ def test_staff_see_the_pending_decision_with_its_meeting_and_record_it(
     client, council, elected, staff
 ):
     meeting = make_meeting(council, days_ahead=20)
-    make_meeting(council, days_ahead=10, kind=MeetingKind.EXTRAORDINARY)
+    extraordinary = make_meeting(council, days_ahead=10, kind=MeetingKind.EXTRAORDINARY)
     leave = leave_for(
         elected,
         now=utcnow(),
@@ -410,7 +427,10 @@ def test_staff_see_the_pending_decision_with_its_meeting_and_record_it(
     assert page.status_code == 200
     assert elected.person.name in text
     assert "Rådet har godkendt" in text and "Rådet har afvist" in text
-    assert local_datetime(meeting.starts_at) in text  # the next ordinary meeting
+    # The first coming meeting decides, of any kind (rule 1.7); it is before the period, so
+    # the member attends it and no substitute is called yet.
+    assert local_datetime(extraordinary.starts_at) in text
+    assert call_ins() == []
     response = client.post(
         f"/kkr/sjaelland/admin/orlov/{leave.id}/beslutning", data={"decision": "approved"}
     )
@@ -440,6 +460,7 @@ def test_staff_register_a_back_dated_leave_for_a_member(client, council, mayor, 
         "/kkr/sjaelland/admin/orlov",
         data={
             "membership_id": str(mayor.id),
+            "kind": "relief",
             "starts_on": days_ahead(-10),
             "ends_on": days_ahead(100),
         },
@@ -618,6 +639,7 @@ def test_staff_of_another_council_cannot_reach_this_councils_leave(client, world
         "/kkr/hovedstaden/admin/orlov",
         data={
             "membership_id": str(leave.membership_id),
+            "kind": "prevented",
             "starts_on": days_ahead(200),
             "ends_on": days_ahead(400),
         },

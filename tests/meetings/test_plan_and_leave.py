@@ -1,6 +1,7 @@
 """The meeting plan and long leave (rules 1.6–1.7): a meeting planned or moved into an applying
 leave calls the substitute in, one moved out of it lets them go; a group-elected member's leave
-awaiting the council gets a closed agenda item on the next ordinary meeting."""
+awaiting the council (1.7) gets a closed agenda item on the first coming meeting, ordinary or
+extraordinary, and the substitute is called to it when it falls in the period."""
 
 from __future__ import annotations
 
@@ -14,11 +15,12 @@ from portal.agendas.models import AgendaItem
 from portal.audit.models import AuditEntry
 from portal.councils.models import MembershipKind
 from portal.extensions import db
-from portal.leave.models import LeaveStatus
+from portal.leave.models import LeaveKind, LeaveStatus
 from portal.leave.operations import cancel_leave, record_leave_decision, register_leave
 from portal.meetings import operations
 from portal.meetings.models import MeetingKind
 from portal.notifications.models import NoticeKind
+from portal.refusal import Refused
 from portal.rules.calendar import COPENHAGEN
 from tests.factories import make_council, make_meeting, make_member, make_staff, make_substitute
 from tests.meetings.scene import local, notices_to
@@ -62,8 +64,11 @@ def move(meeting, staff, day: date, kind: MeetingKind | None = None):  # noqa: A
 
 
 def leave_for(membership, **values):  # noqa: ANN001, ANN003, ANN201
+    """A mayor's leave is a relief (1.6), a group-elected member's prevented (1.7)."""
+    mayor = membership.kind is MembershipKind.MAYOR
     return register_leave(
         membership,
+        values.get("kind", LeaveKind.RELIEF if mayor else LeaveKind.PREVENTED),
         values.get("starts", STARTS),
         values.get("ends", ENDS),
         by=membership.person,
@@ -132,12 +137,14 @@ def test_rule_1_6_moving_a_meeting_into_or_out_of_a_leave_follows_with_the_subst
 # --- rule 1.7: the council's decision on the agenda -----------------------------------------
 
 
-def test_rule_1_7_a_leave_awaiting_the_council_gets_a_closed_item_on_the_next_ordinary_meeting(
+def test_rule_1_7_a_leave_awaiting_the_council_gets_a_closed_item_on_the_first_coming_meeting(
     council, staff
 ):
     elected = seat(council)
-    make_meeting(council, starts_at=local(date(2099, 1, 12)), kind=MeetingKind.EXTRAORDINARY)
-    next_ordinary = make_meeting(council, starts_at=local(date(2099, 1, 20)))
+    next_ordinary = make_meeting(
+        council, starts_at=local(date(2099, 1, 12)), kind=MeetingKind.EXTRAORDINARY
+    )
+    make_meeting(council, starts_at=local(date(2099, 1, 20)))
     make_meeting(council, starts_at=local(date(2099, 3, 20)))
     for position in (1, 2, 5):
         db.session.add(
@@ -167,12 +174,12 @@ def test_rule_1_7_a_leave_awaiting_the_council_gets_a_closed_item_on_the_next_or
     assert len(standing()) == 4
 
 
-def test_rule_1_7_without_an_ordinary_meeting_the_item_comes_when_one_is_planned(council, staff):
+def test_rule_1_7_without_a_meeting_the_item_comes_when_one_is_planned(council, staff):
     leave = leave_for(seat(council))
     assert items() == []
-    plan(council, staff, date(2099, 1, 25), MeetingKind.EXTRAORDINARY)
-    assert items() == []
-    result = plan(council, staff, date(2099, 2, 15))
+    plan(council, staff, date(2099, 1, 25), MeetingKind.CONSTITUTING)
+    assert items() == []  # a constituting meeting seats a new council
+    result = plan(council, staff, date(2099, 2, 15), MeetingKind.EXTRAORDINARY)
     [item] = result.agenda_items
     assert item.leave_id == leave.id and item.meeting_id == result.meeting.id
     assert item.position == 1 and item.closed
@@ -220,3 +227,81 @@ def test_rule_1_7_the_decided_leave_keeps_its_item(council, staff):
     plan(council, staff, date(2099, 2, 5))  # an earlier meeting no longer concerns it
     [item] = standing()
     assert item.meeting_id == meeting.id
+
+
+def test_rule_1_7_the_substitute_is_called_at_once_to_an_extraordinary_deciding_meeting(
+    council, staff
+):
+    elected = seat(council)
+    deciding = make_meeting(
+        council, starts_at=local(date(2099, 2, 3)), kind=MeetingKind.EXTRAORDINARY
+    )
+    later = make_meeting(council, starts_at=local(date(2099, 2, 20)))
+    leave = leave_for(elected)
+    assert leave.kind is LeaveKind.PREVENTED
+    assert leave.status is LeaveStatus.AWAITING_DECISION
+    # The seat is not empty where the council decides: the substitute is called to it alone.
+    [call] = call_ins()
+    assert call.meeting_id == deciding.id and call.leave_id == leave.id
+    [notice] = notices_to(call.substitute)
+    assert "beslutter, om du træder ind" in notice.body
+    [item] = [i for i in standing(deciding) if i.leave_id == leave.id]
+    assert item.closed
+    # A meeting planned later in the period waits for the council's decision.
+    assert plan(council, staff, date(2099, 3, 1)).call_ins == []
+    # Yes: the substitute serves the rest of the period.
+    after_meeting = local(date(2099, 2, 4))
+    calls = record_leave_decision(leave, True, by=staff, now=after_meeting)
+    assert {c.meeting_id for c in calls} >= {later.id}
+    assert deciding.id not in {c.meeting_id for c in calls}  # already called
+
+
+def test_rule_1_7_a_no_withdraws_the_call_ins_after_the_deciding_meeting(council, staff):
+    elected = seat(council)
+    deciding = make_meeting(council, starts_at=local(date(2099, 2, 3)))
+    leave = leave_for(elected)
+    [call] = call_ins()
+    # The council says no before... a call-in for a meeting not yet begun is withdrawn.
+    record_leave_decision(leave, False, by=staff, now=NOW)
+    assert call.answer is CallInAnswer.WITHDRAWN
+    [_, withdrawn] = notices_to(call.substitute)
+    assert "ikke længere indkaldt" in withdrawn.subject
+    assert "betingelserne" in withdrawn.body and deciding.location in withdrawn.body
+
+
+def test_rule_1_7_a_no_after_the_deciding_meeting_leaves_its_call_in_as_held(council, staff):
+    elected = seat(council)
+    make_meeting(council, starts_at=local(date(2099, 2, 3)))
+    leave = leave_for(elected)
+    [call] = call_ins()
+    record_leave_decision(leave, False, by=staff, now=local(date(2099, 2, 4)))
+    assert call.answer is not CallInAnswer.WITHDRAWN  # the substitute did come to that one
+    assert leave.status is LeaveStatus.REFUSED
+
+
+def test_rule_1_7_cancelling_the_deciding_meeting_calls_the_substitute_to_the_next(council, staff):
+    elected = seat(council)
+    first = plan(council, staff, date(2099, 2, 3)).meeting
+    second = plan(council, staff, date(2099, 2, 17)).meeting
+    leave_for(elected)
+    assert [c.meeting_id for c in call_ins()] == [first.id]
+    result = operations.cancel_meeting(first, reason="Ingen sager", by=staff, now=NOW)
+    assert [c.meeting_id for c in result.call_ins] == [second.id]
+
+
+def test_rule_1_6_a_group_elected_members_relief_applies_at_once_without_the_council(
+    council, staff
+):
+    elected = seat(council)
+    meetings = [plan(council, staff, day).meeting for day in (date(2099, 2, 3), date(2099, 3, 3))]
+    leave = leave_for(elected, kind=LeaveKind.RELIEF)
+    assert leave.kind is LeaveKind.RELIEF and leave.status is LeaveStatus.APPLIES
+    assert [c.meeting_id for c in call_ins()] == [m.id for m in meetings]
+    assert standing() == []  # nothing for the council to decide
+
+
+def test_rule_1_7_does_not_apply_to_a_mayor(council, staff):
+    mayor = seat(council, MembershipKind.MAYOR)
+    with pytest.raises(Refused) as refused:
+        leave_for(mayor, kind=LeaveKind.PREVENTED)
+    assert refused.value.field == "kind" and "regel 1.6" in refused.value.message

@@ -29,6 +29,7 @@ from portal.elections.models import (
 )
 from portal.extensions import db
 from portal.leave import operations as leave_operations
+from portal.leave.models import LeaveKind
 from portal.meeting_requests import operations as request_operations
 from portal.notifications import operations as notifications
 from portal.notifications.models import NoticeKind
@@ -224,6 +225,7 @@ def build_scene() -> Scene:
     # A long leave of the member, a request for an extraordinary meeting, a notice.
     leave = leave_operations.register_leave(
         seat,
+        LeaveKind.RELIEF,
         day + timedelta(days=100),
         day + timedelta(days=220),
         by=seat.person,

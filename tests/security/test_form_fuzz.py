@@ -48,7 +48,7 @@ from portal.demo.data import COUNCIL_SLUG, EMAIL_DOMAIN, build_demo_council
 from portal.elections.models import Election, ElectionGroupResult
 from portal.extensions import db
 from portal.leave import operations as leave_operations
-from portal.leave.models import Leave
+from portal.leave.models import Leave, LeaveKind
 from portal.meeting_requests import operations as request_operations
 from portal.meeting_requests.models import MeetingRequest
 from portal.meetings.models import Meeting
@@ -167,6 +167,7 @@ def build_world(app: Flask) -> World:
     )
     leave = leave_operations.register_leave(
         mayor,
+        LeaveKind.RELIEF,
         today + timedelta(days=200),
         today + timedelta(days=400),
         by=mayor.person,

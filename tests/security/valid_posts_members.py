@@ -25,7 +25,7 @@ from portal.attachments.models import Attachment
 from portal.councils.models import CouncilOffice, Membership, MembershipKind, Person
 from portal.extensions import db
 from portal.leave import operations as leave_operations
-from portal.leave.models import Leave
+from portal.leave.models import Leave, LeaveKind
 from portal.meetings.models import Meeting, MeetingKind
 from portal.notifications import operations as notice_operations
 from portal.notifications.forms import CHOOSABLE_KINDS, INBOX_ONLY
@@ -166,6 +166,7 @@ VALID_POSTS: dict[str, ValidPost] = {
         member,
         lambda w: {
             "membership_id": str(w.ids["membership_id"]),
+            "kind": "relief",
             "starts_on": (today() + timedelta(days=10)).isoformat(),
             "ends_on": (today() + timedelta(days=130)).isoformat(),
         },
@@ -178,6 +179,7 @@ VALID_POSTS: dict[str, ValidPost] = {
         staff,
         lambda w: {
             "membership_id": str(w.ids["staff_leave_membership_id"]),
+            "kind": "prevented",
             "starts_on": (today() + timedelta(days=20)).isoformat(),
             "ends_on": (today() + timedelta(days=140)).isoformat(),
         },
@@ -449,6 +451,7 @@ def prepare(world: World) -> None:
     ]
     pending = leave_operations.register_leave(
         others[0],
+        LeaveKind.PREVENTED,
         today() + timedelta(days=30),
         today() + timedelta(days=150),
         by=world.staff,
