@@ -8,6 +8,7 @@ from wtforms import BooleanField, HiddenField, MultipleFileField, StringField, T
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.forms import PortalForm
+from portal.types import row_id
 
 TITLE_MAX = 300  # AgendaItem.title
 
@@ -47,3 +48,16 @@ class PublishForm(PortalForm):
         _l("Begrundelse for udsendelse efter fristen"),
         validators=[Optional(), Length(max=2000)],
     )
+    # Rule 3.2: proposals pending or the proposal window open: staff confirm they saw it.
+    confirm_pending = BooleanField(
+        _l("Jeg har set forslagene og fristen ovenfor og vil udsende dagsordenen alligevel")
+    )
+    # The ids of the pending proposals the page showed: one that came in since asks again.
+    acknowledged = HiddenField()
+
+    def acknowledged_ids(self) -> list[int] | None:
+        """The proposals confirmed, or None when the box is not ticked."""
+        if not self.confirm_pending.data:
+            return None
+        values = (self.acknowledged.data or "").split(",")
+        return [found for found in (row_id(value.strip()) for value in values) if found]

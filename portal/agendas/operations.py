@@ -7,13 +7,14 @@ writes its audit row and its notices in the request's transaction: it flushes, n
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import FileStorage
@@ -34,11 +35,23 @@ from portal.meetings.models import Meeting, MeetingKind
 from portal.notifications.models import NoticeKind
 from portal.notifications.operations import notify
 from portal.refusal import Refused
-from portal.rules.calendar import agenda_deadline, is_in_time
+from portal.rules.calendar import (
+    COPENHAGEN,
+    agenda_deadline,
+    day_off_name,
+    is_in_time,
+    local_date,
+    practical_agenda_day,
+    working_days_after,
+)
 from portal.templating import long_date
 
-# Staff are warned on the builder from this long before the send-out deadline (rule 3.3).
-DEADLINE_WARNING = timedelta(days=3)
+if TYPE_CHECKING:
+    from portal.proposals.models import Proposal
+
+# Staff are warned on the builder from this many working days before the practical send-out
+# day (rule 3.3: warnings count working days).
+WARNING_WORKING_DAYS = 3
 
 
 # --- the send-out deadline (rule 3.3) -----------------------------------------------------
@@ -54,26 +67,148 @@ def send_out_deadline(meeting: Meeting) -> datetime | None:
 
 @dataclass(frozen=True)
 class DeadlineState:
+    """The send-out deadline as staff see it: the deadline itself, the practical day (the
+    last working day on or before it, when the secretariat must send), and how many working
+    days are left or have passed."""
+
     deadline: datetime | None
+    practical_day: date | None
     overdue: bool  # past the deadline and not yet published: a reason will be needed
-    near: bool  # within DEADLINE_WARNING of the deadline and not yet published
+    near: bool  # WARNING_WORKING_DAYS or fewer before the practical day, not yet published
+    working_days_left: int = 0  # after today up to the practical day (when near)
+    working_days_over: int = 0  # after the deadline's day up to today (when overdue)
 
     @property
     def warn(self) -> bool:
         return self.overdue or self.near
 
+    @property
+    def deadline_day(self) -> date | None:
+        return local_date(self.deadline) if self.deadline else None
+
+    @property
+    def moved(self) -> bool:
+        """The deadline falls on a day off, so the practical day comes before it."""
+        return self.practical_day is not None and self.practical_day != self.deadline_day
+
+    @property
+    def practical_day_passed(self) -> bool:
+        """The practical day is over but the deadline is not (the days off between)."""
+        return self.near and self.working_days_left < 0
+
 
 def deadline_state(meeting: Meeting, now: datetime) -> DeadlineState:
     deadline = send_out_deadline(meeting)
+    practical = practical_agenda_day(meeting.starts_at) if deadline else None
     if deadline is None or meeting.agenda_published_at is not None or meeting.cancelled_at:
-        return DeadlineState(deadline, False, False)
-    overdue = not is_in_time(now, deadline)
-    return DeadlineState(deadline, overdue, not overdue and now >= deadline - DEADLINE_WARNING)
+        return DeadlineState(deadline, practical, False, False)
+    assert practical is not None
+    today = local_date(now)
+    if not is_in_time(now, deadline):
+        over = working_days_after(local_date(deadline), today)
+        return DeadlineState(deadline, practical, True, False, working_days_over=over)
+    if today > practical:
+        return DeadlineState(deadline, practical, False, True, working_days_left=-1)
+    left = working_days_after(today, practical)
+    return DeadlineState(deadline, practical, False, left <= WARNING_WORKING_DAYS, left)
 
 
 def is_late(meeting: Meeting, now: datetime) -> bool:
     deadline = send_out_deadline(meeting)
     return deadline is not None and not is_in_time(now, deadline)
+
+
+# --- proposals still open when the agenda goes out (rule 3.2) -----------------------------
+
+
+@dataclass(frozen=True)
+class ProposalWarning:
+    """What staff are told before sending the agenda out: timely proposals not yet placed
+    nor returned, and, while it is open, the proposal window's end (members may still
+    propose items that must go on this agenda)."""
+
+    pending: list[Proposal]
+    window_closes: datetime | None
+
+    def __bool__(self) -> bool:
+        return bool(self.pending) or self.window_closes is not None
+
+    @property
+    def ids(self) -> list[int]:
+        return [proposal.id for proposal in self.pending]
+
+
+def proposal_warning(meeting: Meeting, now: datetime) -> ProposalWarning:
+    from portal.proposals import operations as proposals
+    from portal.proposals.queries import pending_for_agenda
+
+    if meeting.kind is not MeetingKind.ORDINARY:
+        return ProposalWarning([], None)  # rule 3.2 concerns ordinary meetings only
+    window = proposals.deadline_of(meeting) if proposals.takes_proposals(meeting, now) else None
+    return ProposalWarning(pending_for_agenda(meeting), window)
+
+
+def proposal_warning_text(warning: ProposalWarning) -> str:
+    """The warning in one paragraph, naming every proposal and its proposer."""
+    parts = []
+    if warning.pending:
+        names = "; ".join(
+            _("»%(title)s« fra %(name)s", title=p.title, name=p.proposer.name)
+            for p in warning.pending
+        )
+        parts.append(
+            ngettext(
+                "Et rettidigt forslag er hverken sat på dagsordenen eller returneret: %(names)s.",
+                "%(num)s rettidige forslag er hverken sat på dagsordenen eller returneret: "
+                "%(names)s.",
+                len(warning.pending),
+                names=names,
+            )
+        )
+    if warning.window_closes is not None:
+        parts.append(
+            _(
+                "Fristen for forslag er ikke udløbet: medlemmerne kan stille forslag til mødet "
+                "indtil %(deadline)s, og et rettidigt forslag skal på dagsordenen (regel 3.2).",
+                deadline=end_of_day_text(warning.window_closes),
+            )
+        )
+    parts.append(
+        _(
+            "Et forslag, der sættes på senere, kræver en rettet dagsorden. Bekræft, at "
+            "dagsordenen skal udsendes alligevel."
+        )
+    )
+    return " ".join(parts)
+
+
+def day_off_of(day: date | None) -> str | None:
+    """The name of the day off `day` is, in the reader's language ("anden påskedag")."""
+    if day is None:
+        return None
+    name = day_off_name(day, str(get_locale() or "da"))
+    return name.lower() if name and str(get_locale() or "da") == "da" else name
+
+
+def end_of_day_text(moment: datetime) -> str:
+    """ "fredag 26. marts 2027 kl. 23.59 (langfredag)": a deadline at the end of its day, and
+    the day off it falls on, if it does."""
+    text = _(
+        "%(day)s kl. %(time)s",
+        day=long_date(moment),
+        time=moment.astimezone(COPENHAGEN).strftime("%H.%M"),
+    )
+    name = day_off_of(local_date(moment))
+    return f"{text} ({name})" if name else text
+
+
+class ProposalsPending(Refused):
+    """Rule 3.2: sending out the agenda now needs staff to confirm the warning they saw; a
+    proposal that arrived since the page was shown asks again."""
+
+    def __init__(self, warning: ProposalWarning) -> None:
+        super().__init__("confirm_pending", proposal_warning_text(warning))
+        self.warning = warning
 
 
 # --- items ----------------------------------------------------------------------------------
@@ -367,11 +502,21 @@ class Published:
 
 
 def publish_agenda(
-    meeting: Meeting, *, by: Person, now: datetime, late_reason: str | None = None
+    meeting: Meeting,
+    *,
+    by: Person,
+    now: datetime,
+    late_reason: str | None = None,
+    acknowledged: Collection[int] | None = None,
 ) -> Published:
     """Send the agenda out as its next version and tell the members and the substitutes
     called in. Rule 3.3: after the send-out deadline only with a reason, which is recorded.
-    A second publication is a "Rettet dagsorden" with the list of what changed."""
+    A second publication is a "Rettet dagsorden" with the list of what changed.
+
+    Rule 3.2: while timely proposals await a decision or members may still propose, staff
+    are warned (`proposal_warning`) and confirm: `acknowledged` holds the ids of the pending
+    proposals they were shown (None: not confirmed). A proposal they were not shown asks
+    again; a confirmed publication is on record with what was pending."""
     if meeting.cancelled_at is not None:
         raise Refused("", _("Mødet er aflyst, så dagsordenen kan ikke udsendes."))
     if meeting.minutes_published_at is not None:
@@ -408,9 +553,24 @@ def publish_agenda(
             )
     else:
         reason = None  # in time: there is nothing to explain
+    warning = proposal_warning(meeting, now)
+    if warning and (acknowledged is None or not set(warning.ids) <= set(acknowledged)):
+        raise ProposalsPending(warning)
     publication = publish(
         meeting, PublicationKind.AGENDA, pending.content, by=by, now=now, late_reason=reason
     )
+    if warning:
+        audit.record(
+            "agenda.published_with_proposals_open",
+            publication,
+            after={
+                "pending_proposal_ids": warning.ids,
+                "proposal_window_closes": (
+                    warning.window_closes.isoformat() if warning.window_closes else None
+                ),
+            },
+            actor_id=by.id,
+        )
     return Published(publication, notify_readers(meeting, publication))
 
 

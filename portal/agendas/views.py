@@ -39,6 +39,7 @@ from portal.councils.models import Council
 from portal.extensions import db
 from portal.meetings.models import Meeting
 from portal.policy import COUNCIL_AGENDA, SIGNED_IN, allow
+from portal.proposals.arrival import received_at
 from portal.refusal import Refused
 from portal.types import utcnow
 from portal.views import form_page, load, me
@@ -54,6 +55,9 @@ bp.add_app_template_global(policy.can_read_material, "can_read_material")
 bp.add_app_template_filter(change_lines, "change_lines")
 bp.add_app_template_filter(public_change_lines, "public_change_lines")
 bp.add_app_template_filter(storage.size_text, "file_size")
+# Rule 3.3: the deadlines staff see name the day off they fall on, and how to read them.
+bp.add_app_template_filter(operations.day_off_of, "day_off_name")
+bp.add_app_template_filter(operations.end_of_day_text, "end_of_day_text")
 
 
 # --- the secretariat: loading ---------------------------------------------------------------
@@ -341,8 +345,11 @@ def publish_agenda(council: Council, meeting_id: int):  # noqa: ANN201
     """Rule 3.3: send the agenda out (or a corrected version), with a reason when late."""
     meeting = load(Meeting, council, meeting_id)
     form = PublishForm()
-    now = utcnow()
+    now = received_at()
     pending = operations.draft(meeting)
+    warning = operations.proposal_warning(meeting, now)
+    if not form.is_submitted():
+        form.acknowledged.data = ",".join(str(i) for i in warning.ids)
 
     def published(result: operations.Published) -> str:
         publication = result.publication
@@ -363,19 +370,33 @@ def publish_agenda(council: Council, meeting_id: int):  # noqa: ANN201
             )
         )
 
+    def publish() -> operations.Published:
+        try:
+            return operations.publish_agenda(
+                meeting,
+                by=me(),
+                now=now,
+                late_reason=form.late_reason.data,
+                acknowledged=form.acknowledged_ids(),
+            )
+        except operations.ProposalsPending as refusal:
+            # Ask again about what is pending now; the box is ticked afresh.
+            form.acknowledged.data = ",".join(str(i) for i in refusal.warning.ids)
+            form.confirm_pending.data = False
+            raise
+
     return form_page(
         "agendas/publish.html",
         form,
-        lambda: operations.publish_agenda(
-            meeting, by=me(), now=utcnow(), late_reason=form.late_reason.data
-        ),
+        publish,
         published,
         builder_url(meeting),
         council=council,
         meeting=meeting,
         pending=pending,
         late=operations.is_late(meeting, now),
-        deadline=operations.send_out_deadline(meeting),
+        deadline=operations.deadline_state(meeting, now),
+        warning=warning,
         members=len(queries.member_recipients(meeting, policy.today())),
         substitutes=len(queries.standing_call_ins(meeting)),
     )

@@ -22,8 +22,8 @@ from portal.councils.models import Council, CouncilOffice, Membership, Person, a
 from portal.extensions import db
 from portal.meetings.models import Meeting, MeetingKind
 from portal.proposals.models import Proposal, ProposalStatus
-from portal.proposals.operations import takes_proposals
-from portal.rules.calendar import local_date
+from portal.proposals.operations import AWAITING_DECISION, takes_proposals
+from portal.rules.calendar import local_date, proposal_deadline
 
 
 def own_proposals(person: Person) -> list[Proposal]:
@@ -212,3 +212,23 @@ def overview_context(person: Person, meetings: Iterable[Meeting], now: datetime)
         "proposal_meeting_ids": open_meeting_ids(person, meetings, now),
         "chaired_councils": chaired_councils(person, now),
     }
+
+
+def pending_for_agenda(meeting: Meeting) -> list[Proposal]:
+    """Rule 3.2: timely proposals for the meeting that are neither placed nor returned yet
+    (submitted, or being handled), the oldest first, their proposers loaded."""
+    deadline = proposal_deadline(meeting.starts_at)
+    return [
+        proposal
+        for proposal in db.session.scalars(
+            select(Proposal)
+            .where(
+                Proposal.meeting_id == meeting.id,
+                Proposal.status.in_(AWAITING_DECISION),
+                Proposal.submitted_at.is_not(None),
+            )
+            .options(joinedload(Proposal.proposer))
+            .order_by(Proposal.submitted_at, Proposal.id)
+        )
+        if proposal.submitted_at is not None and proposal.submitted_at <= deadline
+    ]

@@ -19,6 +19,8 @@ from portal.types import utcnow
 from tests.factories import make_council, make_meeting, make_member, make_staff, make_substitute
 
 HTMX = {"HX-Request": "true"}
+# Staff confirm the rule 3.2 warning: the scene's meeting still takes proposals.
+CONFIRM = {"confirm_pending": "y"}
 # The smallest file the portal takes for a PDF: its type is read from these bytes.
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
@@ -160,4 +162,7 @@ def attach_pdf(item: AgendaItem, by: Person, name: str = "bilag.pdf") -> Attachm
 def publish(scene: Scene, meeting: Meeting | None = None) -> None:
     from portal.agendas import operations
 
-    operations.publish_agenda(meeting or scene.meeting, by=scene.staff, now=utcnow())
+    meeting = meeting or scene.meeting
+    now = utcnow()
+    warning = operations.proposal_warning(meeting, now)
+    operations.publish_agenda(meeting, by=scene.staff, now=now, acknowledged=warning.ids)

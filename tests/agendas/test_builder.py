@@ -14,7 +14,7 @@ from portal.attachments.models import Attachment
 from portal.audit.models import AuditEntry
 from portal.extensions import db
 from portal.types import utcnow
-from tests.agendas.scene import HTMX, PDF, Scene, count, docx_bytes, make_item, text
+from tests.agendas.scene import CONFIRM, HTMX, PDF, Scene, count, docx_bytes, make_item, text
 from tests.conftest import sign_in
 
 
@@ -247,7 +247,7 @@ def test_rule_3_6_order_stays_editable_after_publication(client, scene: Scene):
     make_item(scene.meeting, "A")
     make_item(scene.meeting, "B")
     sign_in(client, scene.staff)
-    assert client.post(scene.staff_url("/udsend")).status_code == 303
+    assert client.post(scene.staff_url("/udsend"), data=CONFIRM).status_code == 303
     a, b = order_of(["A", "B"])
     assert client.post(scene.staff_url("/raekkefoelge"), data={"order": [b, a]}).status_code == 303
     page = text(client.get(scene.staff_url()))

@@ -16,7 +16,7 @@ from portal.meetings.models import Meeting, MeetingKind
 from portal.notifications.models import Notice, NoticeKind
 from portal.rules.calendar import COPENHAGEN
 from portal.types import utcnow
-from tests.agendas.scene import HTMX, Scene, call_in, count, make_item, text
+from tests.agendas.scene import CONFIRM, HTMX, Scene, call_in, count, make_item, text
 from tests.conftest import sign_in
 from tests.factories import make_meeting
 
@@ -48,7 +48,7 @@ def test_rule_3_3_publishing_in_time_tells_members_and_called_in_substitutes(cli
     assert "Dagsordenen har 2 punkter, heraf 1 lukket punkt." in form
     assert "2 medlemmer og 1 indkaldte stedfortrædere" in form
     assert "Begrundelse" not in form  # in time: no reason asked for
-    response = client.post(scene.staff_url("/udsend"))
+    response = client.post(scene.staff_url("/udsend"), data=CONFIRM)
     assert response.status_code == 303
     assert response.headers["Location"] == scene.staff_url()
     assert versions(scene) == [1]
@@ -72,7 +72,7 @@ def test_rule_3_3_in_time_no_reason_is_kept_and_declined_substitutes_are_not_tol
     make_item(scene.meeting)
     call_in(scene, CallInAnswer.DECLINED)
     sign_in(client, scene.staff)
-    client.post(scene.staff_url("/udsend"), data={"late_reason": "ingen grund"})
+    client.post(scene.staff_url("/udsend"), data={**CONFIRM, "late_reason": "ingen grund"})
     assert db.session.scalars(select(Publication)).one().late_reason is None
     assert scene.substitute.id not in {notice.recipient_id for notice in notices()}
 
@@ -92,7 +92,7 @@ def test_rule_3_3_publishing_after_the_deadline_needs_a_recorded_reason(client, 
     assert "(regel 3.3). Skriv, hvorfor dagsordenen udsendes efter fristen" in text(refused)
     assert versions(scene) == [] and notices() == []
     reason = "Sagen om trafikbestillingen kom først fra Movia i går."
-    response = client.post(scene.staff_url("/udsend"), data={"late_reason": reason})
+    response = client.post(scene.staff_url("/udsend"), data={**CONFIRM, "late_reason": reason})
     assert response.status_code == 303
     publication = db.session.scalars(select(Publication)).one()
     assert publication.late_reason == reason
@@ -110,7 +110,7 @@ def test_rule_3_3_staff_are_warned_when_the_deadline_is_near(client, app: Flask)
     listing = text(client.get(f"/kkr/{scene.council.slug}/admin/dagsordener"))
     assert "Ikke udsendt: fristen er nær." in listing
     make_item(scene.meeting)
-    client.post(scene.staff_url("/udsend"))
+    client.post(scene.staff_url("/udsend"), data=CONFIRM)
     assert "skal udsendes senest" not in text(client.get(scene.staff_url()))
 
 
@@ -126,8 +126,8 @@ def test_rule_3_3_an_extraordinary_meeting_has_no_send_out_deadline(client, scen
 def test_a_double_clicked_publish_makes_one_version(client, scene: Scene):
     make_item(scene.meeting)
     sign_in(client, scene.staff)
-    assert client.post(scene.staff_url("/udsend"), headers=HTMX).status_code == 204
-    second = client.post(scene.staff_url("/udsend"), headers=HTMX)
+    assert client.post(scene.staff_url("/udsend"), data=CONFIRM, headers=HTMX).status_code == 204
+    second = client.post(scene.staff_url("/udsend"), data=CONFIRM, headers=HTMX)
     assert second.status_code == 422
     assert "Intet er ændret siden version 1, som allerede er udsendt." in text(second)
     assert versions(scene) == [1]
@@ -138,7 +138,7 @@ def test_a_second_publication_is_a_corrected_agenda_with_its_changes(client, sce
     kept = make_item(scene.meeting, "Kollektiv trafik")
     closed = make_item(scene.meeting, "Hemmelig personsag", closed=True)
     sign_in(client, scene.staff)
-    client.post(scene.staff_url("/udsend"))
+    client.post(scene.staff_url("/udsend"), data=CONFIRM)
     client.post(scene.item_url(kept), data={"title": "Kollektiv trafik 2027", "version": "1"})
     client.post(
         scene.item_url(closed),
@@ -147,7 +147,7 @@ def test_a_second_publication_is_a_corrected_agenda_with_its_changes(client, sce
     client.post(scene.staff_url("/punkter/nyt"), data={"title": "Eventuelt"})
     form = text(client.get(scene.staff_url("/udsend")))
     assert "Udsend rettet dagsorden" in form and "Punkt 3 »Eventuelt« er tilføjet." in form
-    assert client.post(scene.staff_url("/udsend")).status_code == 303
+    assert client.post(scene.staff_url("/udsend"), data=CONFIRM).status_code == 303
     assert versions(scene) == [1, 2]
     corrected = [n for n in notices() if n.subject.startswith("Rettet dagsorden")]
     assert {n.recipient_id for n in corrected} == {scene.member.id, scene.neighbour.person_id}
@@ -164,12 +164,12 @@ def test_a_second_publication_is_a_corrected_agenda_with_its_changes(client, sce
 
 def test_an_empty_agenda_or_a_cancelled_meeting_is_not_sent_out(client, scene: Scene):
     sign_in(client, scene.staff)
-    response = client.post(scene.staff_url("/udsend"))
+    response = client.post(scene.staff_url("/udsend"), data=CONFIRM)
     assert response.status_code == 422
     assert "Dagsordenen har ingen punkter endnu." in text(response)
     make_item(scene.meeting)
     scene.meeting.cancelled_at = utcnow()
-    assert client.post(scene.staff_url("/udsend")).status_code == 422
+    assert client.post(scene.staff_url("/udsend"), data=CONFIRM).status_code == 422
     client.post(scene.staff_url("/del"), data={"share": "1"})
     assert scene.meeting.agenda_shared_at is None
     assert versions(scene) == [] and notices() == []
