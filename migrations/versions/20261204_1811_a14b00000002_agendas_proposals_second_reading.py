@@ -17,8 +17,13 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    # Rule 3.2: the notice of a returned proposal names who returned it, chair or secretariat,
+    # in the role they had that day. Earlier decisions stay NULL: their role was not kept.
+    with op.batch_alter_table('proposal', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('handled_as', sa.Enum('chair', 'secretariat', name='proposal_handler', native_enum=False, create_constraint=True, length=40), nullable=True))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('proposal', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_proposal_proposal_handler'), type_='check')
+        batch_op.drop_column('handled_as')

@@ -246,6 +246,22 @@ def clean_text(text: str | None) -> str:
     return (text or "").replace("\r\n", "\n").replace("\r", "\n").rstrip()
 
 
+def agenda_closed(meeting: Meeting) -> bool:
+    """Rule 3.4: once the minutes are published the agenda is closed; nothing is added."""
+    return meeting.minutes_published_at is not None
+
+
+AGENDA_CLOSED = _l(
+    "Referatet for mødet er offentliggjort, så dagsordenen er lukket: der kan ikke tilføjes "
+    "punkter til den (regel 3.4). Sæt punktet på et kommende møde i stedet."
+)
+
+
+def check_open_for_items(meeting: Meeting) -> None:
+    if agenda_closed(meeting):
+        raise Refused("", str(AGENDA_CLOSED))
+
+
 def add_item(
     meeting: Meeting,
     *,
@@ -258,6 +274,7 @@ def add_item(
     now: datetime,
 ) -> AgendaItem:
     """A new item at the end of the agenda (staff move it where the chair wants it, 3.6)."""
+    check_open_for_items(meeting)
     check_uploads(uploads)
     last = db.session.scalar(
         select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)

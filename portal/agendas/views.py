@@ -94,6 +94,7 @@ def builder_context(council: Council, meeting: Meeting, **extra: Any) -> dict[st
         "items": queries.builder_items(meeting),
         "pending": pending,
         "deadline": operations.deadline_state(meeting, now),
+        "closed": operations.agenda_closed(meeting),
         **extra,
     }
 
@@ -151,6 +152,10 @@ def item_success(verb: str) -> Any:
 @allow(COUNCIL_AGENDA)
 def add_item(council: Council, meeting_id: int):  # noqa: ANN201
     meeting = load(Meeting, council, meeting_id)
+    if request.method == "GET" and operations.agenda_closed(meeting):
+        # Rule 3.4: the builder offers no "Tilføj punkt" then; an old link is told why.
+        flash(str(operations.AGENDA_CLOSED), "error")
+        return redirect(builder_url(meeting), 303)
     form = ItemForm()
 
     def add() -> AgendaItem:

@@ -24,6 +24,14 @@ class ProposalStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class ProposalHandler(enum.StrEnum):
+    """Who placed or returned a proposal: the chair (rule 3.2 makes it the chair's duty) or
+    the secretariat acting on the chair's behalf."""
+
+    CHAIR = "chair"
+    SECRETARIAT = "secretariat"
+
+
 class Proposal(db.Model):
     __table_args__ = (UniqueConstraint("proposer_id", "form_token"),)
 
@@ -44,6 +52,10 @@ class Proposal(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    # In which role `handled_by` decided, as it was that day (None: decided before it was kept).
+    handled_as: Mapped[ProposalHandler | None] = mapped_column(
+        enum_column(ProposalHandler, "proposal_handler")
+    )
     return_reason: Mapped[str | None] = mapped_column(Text)
     agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id"))
     # Two staff acting at once: the second is told, nothing is overwritten.

@@ -26,13 +26,13 @@ from portal import audit
 from portal.agendas.models import AgendaItem
 from portal.attachments import storage
 from portal.attachments.models import Attachment
-from portal.councils.models import Membership, Person, active_on
+from portal.councils.models import Council, Membership, Person, active_on
 from portal.councils.queries import staff_of
 from portal.extensions import db
 from portal.meetings.models import Meeting, MeetingKind
 from portal.notifications.models import NoticeKind
 from portal.notifications.operations import notify
-from portal.proposals.models import Proposal, ProposalStatus
+from portal.proposals.models import Proposal, ProposalHandler, ProposalStatus
 from portal.refusal import Refused
 from portal.rules.calendar import COPENHAGEN, is_in_time, local_date, proposal_deadline
 
@@ -631,10 +631,12 @@ def presentation_of(proposal: Proposal) -> str:
 
 def meeting_for_placing(proposal: Proposal, now: datetime) -> Meeting:
     """The meeting whose agenda a timely proposal goes on: its own, or, when that meeting was
-    cancelled after the proposal came in, the next ordinary meeting that has not begun (our
-    reading of rule 3.2: a timely proposal must end up on an agenda)."""
+    cancelled after the proposal came in or its agenda is closed because its minutes are
+    published (rule 3.4), the next ordinary meeting that has not begun (our reading of rule
+    3.2: a timely proposal must end up on an agenda)."""
     meeting = proposal.meeting
-    if meeting.cancelled_at is None:
+    closed = meeting.minutes_published_at is not None
+    if meeting.cancelled_at is None and not closed:
         return meeting
     replacement = db.session.scalar(
         select(Meeting)
@@ -642,12 +644,22 @@ def meeting_for_placing(proposal: Proposal, now: datetime) -> Meeting:
             Meeting.council_id == proposal.council_id,
             Meeting.kind == MeetingKind.ORDINARY,
             Meeting.cancelled_at.is_(None),
+            Meeting.minutes_published_at.is_(None),
             Meeting.starts_at > now,
         )
         .order_by(Meeting.starts_at)
         .limit(1)
     )
     if replacement is None:
+        if closed:
+            raise Refused(
+                "",
+                _(
+                    "Referatet for mødet er offentliggjort, så mødets dagsorden er lukket "
+                    "(regel 3.4), og der er intet kommende ordinært møde at sætte forslaget "
+                    "på. Planlæg det næste møde først."
+                ),
+            )
         raise Refused(
             "",
             _(
@@ -691,6 +703,7 @@ def place_on_agenda(
         proposal.status = ProposalStatus.PLACED
         proposal.agenda_item = item
         proposal.handled_at, proposal.handled_by_id = now, by.id
+        proposal.handled_as = handler_role(by, proposal.council)
         proposal.updated_at = now
     flush_or_changed()
     for attachment in active_attachments(proposal):
@@ -748,6 +761,7 @@ def return_proposal(
     proposal.status = ProposalStatus.RETURNED
     proposal.return_reason = reason
     proposal.handled_at, proposal.handled_by_id = now, by.id
+    proposal.handled_as = handler_role(by, proposal.council)
     proposal.updated_at = now
     flush_or_changed()
     audit.record(
@@ -762,13 +776,49 @@ def return_proposal(
         proposal,
         _("Dit forslag er returneret: %(title)s", title=short(proposal.title)),
         _(
-            "Dit forslag »%(title)s« til %(council)ss møde %(when)s er returneret, fordi emnet "
-            "efter sekretariatets vurdering ikke er af regional eller tværkommunal karakter "
-            "(regel 3.2). Begrundelse:\n\n%(reason)s",
+            "Dit forslag »%(title)s« til %(council)ss møde %(when)s er returneret.",
             title=proposal.title,
             council=meeting.council.name,
             when=when(meeting.starts_at),
-            reason=reason,
-        ),
+        )
+        + " "
+        + returned_by_text(proposal)
+        + "\n\n"
+        + _("Begrundelse:")
+        + "\n\n"
+        + reason,
     )
     return True
+
+
+def handler_role(person: Person, council: Council) -> ProposalHandler:
+    """The role in which `person` decides on a proposal today: the secretariat (acting on the
+    chair's behalf) or the chair (rule 3.2)."""
+    from portal import policy
+
+    if not policy.is_staff(person, council) and policy.is_chair(person, council):
+        return ProposalHandler.CHAIR
+    return ProposalHandler.SECRETARIAT
+
+
+def returned_by_text(proposal: Proposal) -> str:
+    """Rule 3.2: who returned the proposal, by role and name, and whose judgement it was."""
+    name = proposal.handled_by.name if proposal.handled_by else "—"
+    if proposal.handled_as is ProposalHandler.CHAIR:
+        return _(
+            "Det er returneret af formanden, %(name)s, fordi emnet efter formandens vurdering "
+            "ikke er af regional eller tværkommunal karakter (regel 3.2).",
+            name=name,
+        )
+    if proposal.handled_as is ProposalHandler.SECRETARIAT:
+        return _(
+            "Det er returneret af sekretariatet (%(name)s) på formandens vegne, fordi emnet "
+            "efter sekretariatets vurdering ikke er af regional eller tværkommunal karakter "
+            "(regel 3.2).",
+            name=name,
+        )
+    return _(
+        "Det er returneret af %(name)s, fordi emnet ikke er af regional eller tværkommunal "
+        "karakter (regel 3.2).",
+        name=name,
+    )

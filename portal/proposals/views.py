@@ -110,6 +110,12 @@ def common_context(proposal: Proposal, now: datetime) -> dict[str, Any]:
         "history": queries.history(proposal),
         "history_line": history_line,
         "now": now,
+        # Rule 3.2: who returned it, chair or secretariat, by name.
+        "returned_by": (
+            operations.returned_by_text(proposal)
+            if proposal.status is ProposalStatus.RETURNED
+            else None
+        ),
     }
 
 
@@ -575,7 +581,18 @@ def place_proposal(council: Council, proposal_id: int):  # noqa: ANN201
     form = DecisionForm()
 
     def place() -> str:
-        operations.place_on_agenda(proposal, version=form.version.data, by=me(), now=received_at())
+        asked_for = proposal.meeting_id
+        item = operations.place_on_agenda(
+            proposal, version=form.version.data, by=me(), now=received_at()
+        )
+        if item.meeting_id != asked_for:
+            # Its meeting was cancelled, or held with its minutes out (rule 3.4).
+            return _(
+                "Forslaget er sat på dagsordenen for mødet %(when)s som sidste punkt. "
+                "%(name)s har fået besked.",
+                when=local_datetime(item.meeting.starts_at),
+                name=proposal.proposer.name,
+            )
         return _(
             "Forslaget er sat på dagsordenen som sidste punkt. %(name)s har fået besked.",
             name=proposal.proposer.name,
