@@ -1,5 +1,11 @@
 """Appointments elections second reading (rules 3.8 and 1.4)
 
+Rule 3.8: an appointment round may be an agreement of all members present (method
+'agreement'); a proportional round's groups join in joint groups (valggrupper, the column
+'alliances' renamed 'joint_groups'); a seat won by a joint group records its groups; a published
+appointment can be ended (date, reason). Rule 1.4: an electoral alliance records when the
+secretariat received the notice ('received_at', filled from 'registered_at' for those on record).
+
 Revision ID: a14a00000001
 Revises: c667f90c26de
 Create Date: 2026-12-04 18:10:00
@@ -16,9 +22,57 @@ branch_labels = None
 depends_on = None
 
 
+OLD_METHODS = ('majority', 'proportional')
+NEW_METHODS = OLD_METHODS + ('agreement',)
+END_REASONS = ('left_council', 'resigned', 'replaced', 'body_changed', 'other')
+
+
+def _method_check(values):
+    return "method IN (" + ", ".join(f"'{value}'" for value in values) + ")"
+
+
 def upgrade():
-    pass
+    with op.batch_alter_table('appointment_round', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_appointment_round_appointment_method'), type_='check')
+        batch_op.create_check_constraint('appointment_method', _method_check(NEW_METHODS))
+        batch_op.alter_column('alliances', new_column_name='joint_groups', existing_type=sa.JSON())
+
+    with op.batch_alter_table('appointment', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('joint_group_ids', sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column('ended_on', sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column('end_reason', sa.Enum(*END_REASONS, name='appointment_end_reason', native_enum=False, create_constraint=True, length=40), nullable=True))
+        batch_op.add_column(sa.Column('ended_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('ended_by_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_appointment_ended_by_id_person'), 'person', ['ended_by_id'], ['id'])
+
+    with op.batch_alter_table('electoral_alliance', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('received_at', sa.DateTime(timezone=True), nullable=True))
+    # Alliances on record: the best we know of when the notice arrived is when it was typed in.
+    op.execute("UPDATE electoral_alliance SET received_at = registered_at")
+    with op.batch_alter_table('electoral_alliance', schema=None) as batch_op:
+        batch_op.alter_column('received_at', existing_type=sa.DateTime(timezone=True), nullable=False)
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('electoral_alliance', schema=None) as batch_op:
+        batch_op.drop_column('received_at')
+
+    with op.batch_alter_table('appointment', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_appointment_ended_by_id_person'), type_='foreignkey')
+        batch_op.drop_constraint(op.f('ck_appointment_appointment_end_reason'), type_='check')
+        batch_op.drop_column('ended_by_id')
+        batch_op.drop_column('ended_at')
+        batch_op.drop_column('end_reason')
+        batch_op.drop_column('ended_on')
+        batch_op.drop_column('joint_group_ids')
+
+    # An agreement cannot be told apart from a vote in the old schema: it becomes the method
+    # its number of seats would have had.
+    op.execute(
+        "UPDATE appointment_round SET method = CASE WHEN seats = 1 THEN 'majority' "
+        "ELSE 'proportional' END WHERE method = 'agreement'"
+    )
+    with op.batch_alter_table('appointment_round', schema=None) as batch_op:
+        batch_op.alter_column('joint_groups', new_column_name='alliances', existing_type=sa.JSON())
+        batch_op.drop_constraint(op.f('ck_appointment_round_appointment_method'), type_='check')
+        batch_op.create_check_constraint('appointment_method', _method_check(OLD_METHODS))

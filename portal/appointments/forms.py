@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     DateField,
     FieldList,
     FormField,
@@ -13,10 +14,12 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from portal.appointments.models import AppointmentEndReason
 from portal.councils.forms import REQUIRED, optional_int, strip
-from portal.forms import PortalForm
+from portal.forms import NO_CHOICE, PortalForm
 
 
 def flat_messages(errors: object) -> list[str]:
@@ -79,8 +82,15 @@ class StartRoundForm(PortalForm):
         _l("Pladser der skal besættes"),
         validators=[InputRequired(REQUIRED), NumberRange(min=1, max=99, message=_l("1 til 99."))],
         description=_l(
-            "Én plads: flertalsvalg (kommunestyrelseslovens § 24, stk. 1). Flere pladser: "
-            "forholdstalsvalg efter d'Hondt mellem rådets grupper (§ 24, stk. 3)."
+            "Højst organets ledige pladser. Én plads: flertalsvalg (kommunestyrelseslovens "
+            "§ 24, stk. 1). Flere pladser: forholdstalsvalg efter d'Hondt mellem rådets grupper "
+            "(§ 24, stk. 3)."
+        ),
+    )
+    agreement = BooleanField(
+        _l("Aftalevalg: alle tilstedeværende medlemmer er enige om, hvem der udpeges"),
+        description=_l(
+            "Udpegningen registreres uden afstemning (regel 3.8) og offentliggøres som andre."
         ),
     )
 
@@ -99,11 +109,12 @@ class GroupVotesForm(PortalForm):
             NumberRange(min=0, max=999, message=_l("Et helt tal fra 0.")),
         ],
     )
-    alliance = SelectField(_l("Valgforbund"), coerce=optional_int, validators=[Optional()])
+    alliance = SelectField(_l("Valggruppe"), coerce=optional_int, validators=[Optional()])
 
 
 class VotesForm(FlatErrors, PortalForm):
-    """Proportional representation (rule 3.8, § 24 stk. 3): the groups' votes and alliances."""
+    """Proportional representation (rule 3.8, § 24 stk. 3): the groups' votes and the joint
+    groups (valggrupper; the field keeps its name `alliance`)."""
 
     kind = "votes"  # which form the round's page shows
 
@@ -175,7 +186,8 @@ class NameForm(PortalForm):
 
     kind = "name"  # which form the round's page shows
 
-    group_id = SelectField(_l("Gruppe"), coerce=optional_int, validators=[Optional()])
+    # A group's id, or "v1", "v2", ... for the round's joint groups (rule 3.8).
+    group_id = SelectField(_l("Gruppe"), validators=[Optional()])
     person_id = SelectField(
         _l("Person"),
         coerce=optional_int,
@@ -188,3 +200,29 @@ class NameForm(PortalForm):
     def validate_ends_on(self, field: DateField) -> None:
         if self.starts_on.data and field.data and field.data < self.starts_on.data:
             raise ValidationError(_l("Perioden kan ikke slutte, før den begynder."))
+
+
+# Rule 3.8: why a published appointment ended early, as the form offers it (a list, no free
+# text: nothing about anyone's health).
+END_REASONS = [
+    (AppointmentEndReason.LEFT_COUNCIL, _l("Udtrådt af kommunalbestyrelsen")),
+    (AppointmentEndReason.RESIGNED, _l("Fritaget efter eget ønske")),
+    (AppointmentEndReason.REPLACED, _l("Gruppen har udpeget en anden")),
+    (AppointmentEndReason.BODY_CHANGED, _l("Organet er nedlagt eller ændret")),
+    (AppointmentEndReason.OTHER, _l("Anden grund")),
+]
+
+
+class EndAppointmentForm(PortalForm):
+    """Rule 3.8: a published appointment ends before its term."""
+
+    ended_on = DateField(
+        _l("Sidste dag i organet"),
+        validators=[InputRequired(REQUIRED)],
+        description=_l("Fra dagen efter er pladsen ledig og kan besættes ved en ny udpegning."),
+    )
+    reason = SelectField(
+        _l("Årsag"),
+        choices=[NO_CHOICE, *[SelectChoice(reason.value, text) for reason, text in END_REASONS]],
+        validators=[InputRequired(REQUIRED)],
+    )

@@ -24,10 +24,12 @@ from portal.types import UTCDateTime, utcnow
 
 class AppointmentMethod(enum.StrEnum):
     """Rule 3.8: one representative by majority vote (§ 24 stk. 1), several for the same post
-    by proportional representation (§ 24 stk. 3)."""
+    by proportional representation (§ 24 stk. 3); an appointment all members present agree on
+    is recorded without a vote (aftalevalg)."""
 
     MAJORITY = "majority"
     PROPORTIONAL = "proportional"
+    AGREEMENT = "agreement"
 
 
 def method_for(seats: int) -> AppointmentMethod:
@@ -40,6 +42,17 @@ class RoundStatus(enum.StrEnum):
     LOT_NEEDED = "lot_needed"  # the result depends on a tie: staff record the lot drawn
     DECIDED = "decided"  # seats allocated (or the person elected): the groups name persons
     PUBLISHED = "published"  # the appointments are public
+
+
+class AppointmentEndReason(enum.StrEnum):
+    """Why a published appointment ended before its term: a list, never free text (an
+    appointee's health is nobody's business here, cf. rule 1.9)."""
+
+    LEFT_COUNCIL = "left_council"  # no longer a member of a municipal council of the region
+    RESIGNED = "resigned"  # relieved at their own request
+    REPLACED = "replaced"  # the group that named them named someone else
+    BODY_CHANGED = "body_changed"  # the body was closed or changed
+    OTHER = "other"
 
 
 class RegionalBody(db.Model):
@@ -81,8 +94,9 @@ class AppointmentRound(db.Model):
     # Proportional: [{"group_id", "letter", "name", "votes"}], votes = the group's KKR members
     # present; the names are kept as they were, so the workings read the same later.
     votes: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
-    # Proportional: electoral alliances of this round, as lists of group ids.
-    alliances: Mapped[list[list[int]] | None] = mapped_column(JSON)
+    # Proportional: the joint groups (valggrupper) of this round, as lists of group ids; each
+    # pools its members and names its own people for the seats it wins (rule 3.8).
+    joint_groups: Mapped[list[list[int]] | None] = mapped_column(JSON)
     # Majority vote: one per voting round, {"votes": {"<person id>": votes}, "blank": n}.
     ballots: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     # The calculator's answer (with its workings) for what was recorded.
@@ -113,12 +127,23 @@ class Appointment(db.Model):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"))
     group_id: Mapped[int | None] = mapped_column(ForeignKey("council_group.id"))
+    # Rule 3.8: the seat was won by a joint group (valggruppe) of these groups, which named
+    # the person; None for a group's own seat, a majority vote or an agreement.
+    joint_group_ids: Mapped[list[int] | None] = mapped_column(JSON)
     starts_on: Mapped[date]
     ends_on: Mapped[date]  # last day, inclusive
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Rule 3.8: a published appointment ended before its term (its last day, inclusive); it no
+    # longer holds a seat in the body.
+    ended_on: Mapped[date | None]
+    end_reason: Mapped[AppointmentEndReason | None] = mapped_column(
+        enum_column(AppointmentEndReason, "appointment_end_reason")
+    )
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
 
     council: Mapped[Council] = relationship()
     body: Mapped[RegionalBody] = relationship()
@@ -126,3 +151,23 @@ class Appointment(db.Model):
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
     municipality: Mapped[Municipality] = relationship()
     group: Mapped[Group | None] = relationship()
+
+    @property
+    def joint_group_label(self) -> str | None:
+        """Rule 3.8: the joint group that won the seat, by its groups as the round recorded
+        them ("A · Name + V · Name"); None for any other seat."""
+        if not self.joint_group_ids:
+            return None
+        rows = {row["group_id"]: row for row in (self.round.votes if self.round else None) or []}
+        return " + ".join(
+            f"{rows[g]['letter']} · {rows[g]['name']}" if g in rows else str(g)
+            for g in self.joint_group_ids
+        )
+
+    def holds_seat_on(self, day: date) -> bool:
+        """Rule 3.8: named (not withdrawn), within its term and not ended on `day`."""
+        return (
+            self.withdrawn_at is None
+            and self.starts_on <= day <= self.ends_on
+            and (self.ended_on is None or day <= self.ended_on)
+        )

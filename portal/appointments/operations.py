@@ -21,6 +21,7 @@ from portal import audit
 from portal.appointments import queries
 from portal.appointments.models import (
     Appointment,
+    AppointmentEndReason,
     AppointmentMethod,
     AppointmentRound,
     RegionalBody,
@@ -36,7 +37,7 @@ from portal.refusal import Refused
 from portal.rules import InvalidInput
 from portal.rules.majority import Ballot, LotPurpose, MajorityState, majority_vote
 from portal.rules.majority import Outcome as MajorityOutcome
-from portal.rules.proportional import Allocation, dhondt
+from portal.rules.proportional import Allocation, alliance_name, dhondt_joint_groups
 
 # --- regional bodies ----------------------------------------------------------------------
 
@@ -61,6 +62,15 @@ def save_body(
     )
     if clash is not None and (body is None or clash != body.id):
         raise Refused("name", _("Rådet har allerede et organ med dette navn for perioden."))
+    if body is not None and seats < (held := queries.most_holders(body)):
+        raise Refused(
+            "seats",
+            _(
+                "Organet har %(held)d udpegede på samme tid. Afslut udpegninger, før antallet "
+                "af pladser sættes ned.",
+                held=held,
+            ),
+        )
     values = {
         "name": name,
         "seats": seats,
@@ -85,17 +95,43 @@ def save_body(
 
 
 def start_round(
-    body: RegionalBody, seats: int, *, by: Person, now: datetime, day: date
+    body: RegionalBody,
+    seats: int,
+    *,
+    by: Person,
+    now: datetime,
+    day: date,
+    agreement: bool = False,
 ) -> AppointmentRound:
-    """A new round for `seats` seats of the body: a majority vote for one seat, proportional
-    representation for several (rule 3.8). Proportional votes start as the groups' current
-    members; staff adjust them to those present."""
-    if seats < 1 or seats > body.seats:
-        raise Refused("seats", _("Vælg mellem 1 og %(seats)d pladser.", seats=body.seats))
+    """A new round for `seats` of the body's vacancies: a majority vote for one seat,
+    proportional representation for several, or, when all members present agree, an
+    agreement recorded without a vote (rule 3.8). A round fills vacancies, never more.
+    Proportional votes start as the groups' current members; staff adjust them to those
+    present."""
     lock(body)
     if queries.unfinished_round(body) is not None:
         raise Refused("seats", _("Organet har allerede en udpegning i gang."))
-    method = method_for(seats)
+    free = queries.vacancies(body, day)
+    if free < 1:
+        raise Refused(
+            "seats",
+            _(
+                "Organet har ingen ledige pladser: alle %(seats)d pladser er besat. Afslut en "
+                "udpegning, før en ny udpegning startes (regel 3.8).",
+                seats=body.seats,
+            ),
+        )
+    if seats < 1 or seats > free:
+        raise Refused(
+            "seats",
+            _(
+                "Organet har %(free)d ledige af %(seats)d pladser. En udpegning kan besætte "
+                "mellem 1 og %(free)d pladser, aldrig flere end de ledige (regel 3.8).",
+                free=free,
+                seats=body.seats,
+            ),
+        )
+    method = AppointmentMethod.AGREEMENT if agreement else method_for(seats)
     appointment_round = AppointmentRound(
         council_id=body.council_id,
         body=body,
@@ -107,9 +143,14 @@ def start_round(
     )
     if method is AppointmentMethod.PROPORTIONAL:
         appointment_round.votes = initial_votes(body.council, day)
-        appointment_round.alliances = []
-    else:
+        appointment_round.joint_groups = []
+    elif method is AppointmentMethod.MAJORITY:
         appointment_round.ballots = []
+    else:
+        # rule 3.8: agreed by all members present, so recorded without a vote
+        appointment_round.result = {"agreement": True}
+        appointment_round.status = RoundStatus.DECIDED
+        appointment_round.decided_at = now
     db.session.add(appointment_round)
     audit.record(
         "appointment_round_started", appointment_round, after=audit.snapshot(appointment_round)
@@ -161,9 +202,12 @@ def name_person(
     *,
     by: Person,
     now: datetime,
+    joint_group: int | None = None,
 ) -> Appointment:
-    """A group names a person for one of its seats (for a majority vote: the person elected).
-    Rule 3.8: only a councillor of one of the region's municipalities."""
+    """A group names a person for one of its seats (for a majority vote: the person elected;
+    for a joint group's seat, `joint_group` is its number in the round, 1, 2, ...; for an
+    agreement: anyone agreed on). Rule 3.8: only a councillor of one of the region's
+    municipalities, and never more people at a time than the body has seats."""
     refuse_unless(appointment_round, RoundStatus.DECIDED)
     council = appointment_round.council
     body = appointment_round.body
@@ -179,18 +223,33 @@ def name_person(
     named = queries.appointments_of_round(appointment_round)
     if any(a.person_id == person.id for a in named):
         raise Refused("person_id", _("%(name)s er allerede udpeget i runden.", name=person.name))
-    seats = final_seats(appointment_round)
+    if len(named) >= appointment_round.seats:
+        raise Refused("", _("Alle rundens pladser er besat."))
+    joint_group_ids: list[int] | None = None
     if appointment_round.method is AppointmentMethod.MAJORITY:
         if person.id != (appointment_round.result or {}).get("elected"):
             raise Refused("person_id", _("Kun den valgte kan udpeges ved flertalsvalg."))
-    else:
-        if group is None or seats.get(group.id, 0) == 0:
-            raise Refused("group_id", _("Vælg en gruppe, der har fået pladser."))
-        taken = sum(1 for a in named if a.group_id == group.id)
-        if taken >= seats[group.id]:
-            raise Refused(
-                "group_id", _("%(group)s har udpeget til alle sine pladser.", group=group.name)
-            )
+    elif appointment_round.method is AppointmentMethod.PROPORTIONAL:
+        joint = joint_seats(appointment_round)
+        if joint_group is not None:
+            # rule 3.8: a joint group names its own people: no split among its groups
+            if not 1 <= joint_group <= len(joint):
+                raise Refused("group_id", _("Vælg en gruppe, der har fået pladser."))
+            joint_group_ids, won = joint[joint_group - 1]
+            taken = sum(1 for a in named if a.joint_group_ids == joint_group_ids)
+            group = None
+            if taken >= won:
+                raise Refused("group_id", _("Valggruppen har udpeget til alle sine pladser."))
+        else:
+            seats = final_seats(appointment_round)
+            if group is None or seats.get(group.id, 0) == 0:
+                raise Refused("group_id", _("Vælg en gruppe, der har fået pladser."))
+            taken = sum(1 for a in named if a.group_id == group.id and not a.joint_group_ids)
+            if taken >= seats[group.id]:
+                raise Refused(
+                    "group_id",
+                    _("%(group)s har udpeget til alle sine pladser.", group=group.name),
+                )
     if starts_on < body.term_starts_on or ends_on > body.term_ends_on:
         raise Refused("starts_on", _("Perioden skal ligge inden for organets periode."))
     if queries.overlapping_appointment(body, person, starts_on, ends_on) is not None:
@@ -198,6 +257,7 @@ def name_person(
             "person_id",
             _("%(name)s er allerede udpeget til organet i perioden.", name=person.name),
         )
+    refuse_beyond_seats(body, starts_on, ends_on, "starts_on")
     appointment = Appointment(
         council_id=council.id,
         body=body,
@@ -205,6 +265,7 @@ def name_person(
         person=person,
         municipality_id=person.municipality_id,
         group=group,
+        joint_group_ids=joint_group_ids,
         starts_on=starts_on,
         ends_on=ends_on,
         created_at=now,
@@ -213,6 +274,25 @@ def name_person(
     db.session.add(appointment)
     audit.record("appointment_named", appointment, after=audit.snapshot(appointment))
     return appointment
+
+
+def refuse_beyond_seats(body: RegionalBody, starts_on: date, ends_on: date, field: str) -> None:
+    """Rule 3.8: a body never has more people appointed at a time than it has seats. Counts
+    everyone named to it whose time overlaps the period (published or not; an ended one up to
+    its last day)."""
+    held = queries.holders_during(body, starts_on, ends_on)
+    if held >= body.seats:
+        raise Refused(
+            field,
+            _(
+                "%(body)s har %(seats)d pladser, og %(held)d er allerede udpeget i perioden. "
+                "Afslut en udpegning, eller lad perioden begynde, når en plads er ledig "
+                "(regel 3.8).",
+                body=body.name,
+                seats=body.seats,
+                held=held,
+            ),
+        )
 
 
 def withdraw_appointment(appointment: Appointment, *, by: Person, now: datetime) -> None:
@@ -230,6 +310,45 @@ def withdraw_appointment(appointment: Appointment, *, by: Person, now: datetime)
         after=audit.snapshot(appointment),
         actor_id=by.id,
     )
+
+
+def end_appointment(
+    appointment: Appointment,
+    ended_on: date,
+    reason: AppointmentEndReason,
+    *,
+    by: Person,
+    now: datetime,
+) -> Appointment:
+    """Rule 3.8: a published appointment ends before its term (its last day, inclusive, and a
+    reason from the list). From the day after it no longer holds a seat: the body has a
+    vacancy a new round can fill."""
+    lock(appointment)
+    if appointment.published_at is None or appointment.withdrawn_at is not None:
+        raise Refused("", _("Kun en offentliggjort udpegning kan afsluttes."))
+    if appointment.ended_on is not None:
+        raise Refused("", _("Udpegningen er allerede afsluttet."))
+    if ended_on < appointment.starts_on or ended_on > appointment.ends_on:
+        raise Refused(
+            "ended_on",
+            _(
+                "Sidste dag skal ligge i udpegningens periode, %(period)s.",
+                period=f"{day_text(appointment.starts_on)} – {day_text(appointment.ends_on)}",
+            ),
+        )
+    before = audit.snapshot(appointment)
+    appointment.ended_on = ended_on
+    appointment.end_reason = reason
+    appointment.ended_at = now
+    appointment.ended_by_id = by.id
+    audit.record(
+        "appointment_ended",
+        appointment,
+        before=before,
+        after=audit.snapshot(appointment),
+        actor_id=by.id,
+    )
+    return appointment
 
 
 def publish_round(appointment_round: AppointmentRound, *, by: Person, now: datetime) -> int:
@@ -289,10 +408,14 @@ def reset_round(
     appointment_round.decided_at = None
     if appointment_round.method is AppointmentMethod.PROPORTIONAL:
         appointment_round.votes = initial_votes(appointment_round.council, day)
-        appointment_round.alliances = []
-    else:
+        appointment_round.joint_groups = []
+    elif appointment_round.method is AppointmentMethod.MAJORITY:
         appointment_round.ballots = []
         appointment_round.members_present = None
+    else:  # an agreement has no votes to start over: it stays decided
+        appointment_round.result = {"agreement": True}
+        appointment_round.status = RoundStatus.DECIDED
+        appointment_round.decided_at = now
     audit.record(
         "appointment_round_reset",
         appointment_round,
@@ -326,27 +449,27 @@ def record_votes(
     by: Person,
     now: datetime,
 ) -> AppointmentRound:
-    """The groups' members present and the electoral alliances, then d'Hondt (rule 3.8):
-    `lines` are (group id, members present, alliance number or None)."""
+    """The groups' members present and the joint groups (valggrupper), then d'Hondt (rule
+    3.8): `lines` are (group id, members present, joint group number or None)."""
     refuse_unless(appointment_round, RoundStatus.OPEN)
     if appointment_round.method is not AppointmentMethod.PROPORTIONAL:
-        raise Refused("", _("Runden er et flertalsvalg."))
+        raise Refused("", _("Runden er ikke et forholdstalsvalg."))
     known = {str(row["group_id"]): row for row in appointment_round.votes or []}
-    given = {str(group_id): (votes, alliance) for group_id, votes, alliance in lines}
+    given = {str(group_id): (votes, joint) for group_id, votes, joint in lines}
     if set(given) != set(known):
         raise Refused("", _("Rådets grupper er ændret. Se siden igen."))
     rows = [{**row, "votes": given[key][0]} for key, row in known.items()]
     numbered: dict[int, list[int]] = {}
-    for key, (_votes, alliance) in given.items():
-        if alliance:
-            numbered.setdefault(alliance, []).append(int(key))
-    alliances = [sorted(members) for _number, members in sorted(numbered.items())]
-    if any(len(members) < 2 for members in alliances):
-        raise Refused("groups", _("Et valgforbund skal have mindst to grupper."))
+    for key, (_votes, joint) in given.items():
+        if joint:
+            numbered.setdefault(joint, []).append(int(key))
+    joint_groups = [sorted(members) for _number, members in sorted(numbered.items())]
+    if any(len(members) < 2 for members in joint_groups):
+        raise Refused("groups", _("En valggruppe skal have mindst to grupper."))
     if not any(row["votes"] for row in rows):
         raise Refused("groups", _("Mindst én gruppe skal have medlemmer til stede."))
     before = audit.snapshot(appointment_round)
-    count_seats(appointment_round, now, votes=rows, alliances=alliances, lot=None)
+    count_seats(appointment_round, now, votes=rows, joint_groups=joint_groups, lot=None)
     audit.record(
         "appointment_votes_recorded",
         appointment_round,
@@ -362,29 +485,36 @@ def count_seats(
     now: datetime,
     *,
     votes: list[dict[str, Any]],
-    alliances: list[list[int]],
+    joint_groups: list[list[int]],
     lot: dict[str, Any] | None,
 ) -> None:
-    """d'Hondt over `votes`, `alliances` and the lots drawn so far; stores them with the
-    result, the ties still open and the status, or refuses and changes nothing."""
+    """d'Hondt over `votes`, the joint groups and the lots drawn so far (rule 3.8); stores
+    them with the result, the ties still open and the status, or refuses and changes
+    nothing."""
     rows = votes
     keys = group_keys(rows)
     key_of = {row["group_id"]: key for row, key in zip(rows, keys, strict=True)}
+    joint_keys = [[key_of[g] for g in members] for members in joint_groups]
     try:
-        allocation = dhondt(
+        allocation = dhondt_joint_groups(
             {key: row["votes"] for key, row in zip(keys, rows, strict=True)},
             appointment_round.seats,
-            [[key_of[g] for g in members] for members in alliances],
+            joint_keys,
             [draw["winner"] for draw in (lot or {}).get("draws", [])],
         )
     except InvalidInput as problem:
         message = _("Fordelingen kan ikke beregnes: %(problem)s", problem=problem)
         raise Refused("groups", message) from problem
     appointment_round.votes = votes
-    appointment_round.alliances = alliances
+    appointment_round.joint_groups = joint_groups
     appointment_round.lot = lot
     result = allocation_json(allocation)
     result["group_ids"] = {key: row["group_id"] for key, row in zip(keys, rows, strict=True)}
+    # A list, so that a joint group's number (1, 2, ...) is its place in it.
+    result["joint_groups"] = [
+        {"key": alliance_name(members), "group_ids": group_ids}
+        for members, group_ids in zip(joint_keys, joint_groups, strict=True)
+    ]
     appointment_round.result = result
     # Only who gets a seat matters for an appointment; the order of the seats does not.
     appointment_round.ties = allocation.ties or None
@@ -413,6 +543,9 @@ def allocation_json(allocation: Allocation) -> dict[str, Any]:
         "ties": [list(tie) for tie in allocation.ties],
         "order_ties": [list(tie) for tie in allocation.order_ties],
         "alliances": {label: list(members) for label, members in allocation.alliances.items()},
+        "joint_group_keys": {
+            label: list(members) for label, members in allocation.joint_groups.items()
+        },
         "steps": [
             {
                 "number": step.number,
@@ -445,10 +578,21 @@ def allocation_json(allocation: Allocation) -> dict[str, Any]:
 
 
 def final_seats(appointment_round: AppointmentRound) -> dict[int, int]:
-    """Seats per group id once the round is decided (proportional rounds)."""
+    """Seats per group id standing alone once the round is decided (proportional rounds)."""
     result = appointment_round.result or {}
     ids = result.get("group_ids", {})
-    return {ids[key]: n for key, n in result.get("seats", {}).items() if n}
+    return {ids[key]: n for key, n in result.get("seats", {}).items() if n and key in ids}
+
+
+def joint_seats(appointment_round: AppointmentRound) -> list[tuple[list[int], int]]:
+    """Rule 3.8: each joint group of the round (its group ids) and the seats it won, in the
+    order of the round's joint groups (number 1, 2, ...)."""
+    result = appointment_round.result or {}
+    seats = result.get("seats", {})
+    return [
+        (joint["group_ids"], seats.get(joint["key"], 0))
+        for joint in result.get("joint_groups") or []
+    ]
 
 
 # --- lots (rule 3.8: the portal reports a tie, staff record the lot drawn) -----------------
@@ -491,7 +635,7 @@ def record_lot(
             appointment_round,
             now,
             votes=appointment_round.votes or [],
-            alliances=appointment_round.alliances or [],
+            joint_groups=appointment_round.joint_groups or [],
             lot=lot,
         )
     else:
@@ -531,7 +675,7 @@ def record_ballot(
     is held (and who may stand), or that a lot must be drawn."""
     refuse_unless(appointment_round, RoundStatus.OPEN)
     if appointment_round.method is not AppointmentMethod.MAJORITY:
-        raise Refused("", _("Runden er et forholdstalsvalg."))
+        raise Refused("", _("Runden er ikke et flertalsvalg."))
     council = appointment_round.council
     for person in votes:
         if not queries.is_regional_councillor(person, council):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from portal.appointments.models import (
@@ -33,6 +33,55 @@ from portal.extensions import db
 UNFINISHED = (RoundStatus.OPEN, RoundStatus.LOT_NEEDED, RoundStatus.DECIDED)
 
 
+def not_ended_on(day: date):  # noqa: ANN201
+    """Rule 3.8: an appointment ended early holds its seat up to its last day."""
+    return or_(Appointment.ended_on.is_(None), Appointment.ended_on >= day)
+
+
+def vacancies(body: RegionalBody, day: date) -> int:
+    """Rule 3.8: the body's seats minus its current appointees (named, not withdrawn, not
+    ended, their term not over on `day`). An appointment ended early leaves its seat to fill,
+    whatever its last day: the successor's period then starts after it (`holders_during`)."""
+    held = db.session.scalar(
+        select(func.count(Appointment.id)).where(
+            Appointment.body_id == body.id,
+            Appointment.withdrawn_at.is_(None),
+            Appointment.ended_on.is_(None),
+            Appointment.ends_on >= day,
+        )
+    )
+    return max(0, body.seats - (held or 0))
+
+
+def holders_during(body: RegionalBody, starts_on: date, ends_on: date) -> int:
+    """How many named to the body (published or not, not withdrawn) hold a seat at some time
+    between `starts_on` and `ends_on`; an ended appointment up to its last day."""
+    return (
+        db.session.scalar(
+            select(func.count(Appointment.id)).where(
+                Appointment.body_id == body.id,
+                Appointment.withdrawn_at.is_(None),
+                Appointment.starts_on <= ends_on,
+                Appointment.ends_on >= starts_on,
+                not_ended_on(starts_on),
+            )
+        )
+        or 0
+    )
+
+
+def most_holders(body: RegionalBody) -> int:
+    """The most people named to the body at any one time (its seats may not go below it)."""
+    rows = db.session.execute(
+        select(Appointment.starts_on, Appointment.ends_on, Appointment.ended_on).where(
+            Appointment.body_id == body.id, Appointment.withdrawn_at.is_(None)
+        )
+    ).all()
+    periods = [(start, min(end, ended or end)) for start, end, ended in rows]
+    # The count only rises on a first day, so the first days are where to look.
+    return max((sum(1 for s, e in periods if s <= day <= e) for day, _end in periods), default=0)
+
+
 @dataclass(frozen=True)
 class BodyRow:
     body: RegionalBody
@@ -48,6 +97,7 @@ def body_rows(council: Council, day: date) -> list[BodyRow]:
             Appointment.published_at.is_not(None),
             Appointment.withdrawn_at.is_(None),
             Appointment.ends_on >= day,
+            not_ended_on(day),
         )
         .group_by(Appointment.body_id)
         .subquery()
@@ -94,6 +144,7 @@ def _with_people(query):  # noqa: ANN001, ANN202
         joinedload(Appointment.person),
         joinedload(Appointment.municipality),
         joinedload(Appointment.group),
+        joinedload(Appointment.round),  # a joint group's name is in its round's votes
     )
 
 
@@ -119,7 +170,8 @@ def appointments_of_round(appointment_round: AppointmentRound) -> list[Appointme
 
 
 def published_appointments(council: Council, day: date) -> list[Appointment]:
-    """What the public appointments page lists: published, not withdrawn, not ended."""
+    """What the public appointments page lists: published, not withdrawn, not over nor ended
+    (rule 3.8)."""
     return list(
         db.session.scalars(
             _with_people(select(Appointment))
@@ -130,8 +182,29 @@ def published_appointments(council: Council, day: date) -> list[Appointment]:
                 Appointment.published_at.is_not(None),
                 Appointment.withdrawn_at.is_(None),
                 Appointment.ends_on >= day,
+                not_ended_on(day),
             )
             .order_by(func.lower(RegionalBody.name), RegionalBody.id, Appointment.starts_on)
+        )
+    )
+
+
+def former_appointments(council: Council, day: date) -> list[Appointment]:
+    """The public page's history: published appointments whose term is over or that ended
+    early, the latest first."""
+    last_day = func.coalesce(Appointment.ended_on, Appointment.ends_on)
+    return list(
+        db.session.scalars(
+            _with_people(select(Appointment))
+            .join(RegionalBody, RegionalBody.id == Appointment.body_id)
+            .options(joinedload(Appointment.body))
+            .where(
+                Appointment.council_id == council.id,
+                Appointment.published_at.is_not(None),
+                Appointment.withdrawn_at.is_(None),
+                last_day < day,
+            )
+            .order_by(last_day.desc(), func.lower(RegionalBody.name), Appointment.id)
         )
     )
 
@@ -228,6 +301,7 @@ def appointments_ending(first: date, last: date) -> list[tuple[RegionalBody, dat
         .where(
             Appointment.published_at.is_not(None),
             Appointment.withdrawn_at.is_(None),
+            Appointment.ended_on.is_(None),  # ended early: its seat is a vacancy already
             Appointment.ends_on >= first,
             Appointment.ends_on <= last,
             ~successor,
@@ -279,9 +353,11 @@ class RoundView:
     round: AppointmentRound
     named: list[Appointment]
     labels: dict[str, str]  # calculator names (group keys, person ids) → text
-    seat_rows: list[tuple[Group, int, int]]  # group, seats, named so far (proportional)
-    group_choices: list[Group]
-    default_group: Group | None
+    # Proportional: each group or joint group with seats: label, seats, named so far.
+    seat_rows: list[tuple[str, int, int]]
+    # Who names: (value, label), a group's id or "v<n>" for the round's joint group n.
+    group_choices: list[tuple[str, str]]
+    default_group: str | None
     nameable_people: list[Person]
     ballot_candidates: list[Person]
     standing: list[Person]
@@ -292,6 +368,10 @@ class RoundView:
     @property
     def groups_with_seats(self) -> bool:
         return self.round.method is AppointmentMethod.PROPORTIONAL
+
+    @property
+    def agreement(self) -> bool:
+        return self.round.method is AppointmentMethod.AGREEMENT
 
     @property
     def open_seats(self) -> int:
@@ -305,26 +385,34 @@ class RoundView:
         return ", ".join(self.label(name) for name in names)
 
     @property
-    def result_rows(self) -> list[tuple[str, int, int]]:
-        """Proportional: each group as recorded, its members present and seats won."""
+    def result_rows(self) -> list[tuple[str, int, int | None]]:
+        """Proportional: each group as recorded, its members present and seats won (None for
+        a member of a joint group: the joint group's row has the seats), then each joint
+        group with its pooled members and seats."""
         result = self.round.result or {}
         key_of = {group_id: key for key, group_id in result.get("group_ids", {}).items()}
         seats = result.get("seats", {})
-        return [
+        joints = result.get("joint_groups") or []
+        joined = {g for joint in joints for g in joint["group_ids"]}
+        rows: list[tuple[str, int, int | None]] = [
             (
                 f"{row['letter']} · {row['name']}",
                 row["votes"],
-                seats.get(key_of.get(row["group_id"]), 0),
+                None if row["group_id"] in joined else seats.get(key_of.get(row["group_id"]), 0),
             )
             for row in self.round.votes or []
         ]
+        votes = {row["group_id"]: row["votes"] for row in self.round.votes or []}
+        for joint in joints:
+            label = self.label(joint["key"])
+            pooled = sum(votes.get(g, 0) for g in joint["group_ids"])
+            rows.append((label, pooled, seats.get(joint["key"], 0)))
+        return rows
 
     def label(self, name: str) -> str:
-        if name in self.labels:
-            return self.labels[name]
-        if "+" in name:  # an electoral alliance, named by its members
-            return " + ".join(self.labels.get(part, part) for part in name.split("+"))
-        return name
+        """A calculator name as text; a joint group (or an alliance in rounds recorded before
+        joint groups) is named by its members."""
+        return _joint_label(name, self.labels)
 
 
 def round_view(appointment_round: AppointmentRound, day: date) -> RoundView:
@@ -332,23 +420,35 @@ def round_view(appointment_round: AppointmentRound, day: date) -> RoundView:
     named = appointments_of_round(appointment_round)
     groups = {group.id: group for group in groups_of(council)}
     labels: dict[str, str] = {}
-    seat_rows: list[tuple[Group, int, int]] = []
-    group_choices = list(groups.values())
+    seat_rows: list[tuple[str, int, int]] = []
+    group_choices = [(str(group.id), group_label(group)) for group in groups.values()]
     people: dict[int, Person] = {}
     eligible: list[Person] = []
     result = appointment_round.result or {}
-    if appointment_round.method is AppointmentMethod.PROPORTIONAL:
+    method = appointment_round.method
+    if method is AppointmentMethod.PROPORTIONAL:
         for key, group_id in result.get("group_ids", {}).items():
             group = groups.get(group_id)
-            labels[key] = f"{group.letter} · {group.name}" if group else key
-        seats = {result["group_ids"][k]: n for k, n in result.get("seats", {}).items() if n}
-        seat_rows = [
-            (groups[gid], n, sum(1 for a in named if a.group_id == gid))
-            for gid, n in seats.items()
-            if gid in groups
-        ]
-        group_choices = [group for group, n, taken in seat_rows if taken < n]
-    else:
+            labels[key] = group_label(group) if group else key
+        seats = result.get("seats", {})
+        group_choices = []
+        for key, group_id in result.get("group_ids", {}).items():
+            if seats.get(key) and group_id in groups:
+                taken = sum(1 for a in named if a.group_id == group_id and not a.joint_group_ids)
+                seat_rows.append((labels[key], seats[key], taken))
+                if taken < seats[key]:
+                    group_choices.append((str(group_id), labels[key]))
+        # rule 3.8: a joint group's seats are its own; it names its people for them
+        for number, joint in enumerate(result.get("joint_groups") or [], start=1):
+            won = seats.get(joint["key"], 0)
+            if not won:
+                continue
+            taken = sum(1 for a in named if a.joint_group_ids == joint["group_ids"])
+            text = _joint_label(joint["key"], labels)
+            seat_rows.append((text, won, taken))
+            if taken < won:
+                group_choices.append((f"v{number}", text))
+    elif method is AppointmentMethod.MAJORITY:
         eligible = eligible_people(council)
         people = {p.id: p for p in eligible}
         # Candidates of earlier rounds who are no longer councillors still have their name.
@@ -377,13 +477,16 @@ def round_view(appointment_round: AppointmentRound, day: date) -> RoundView:
         for worked in result.get("rounds", [])
     ]
     standing = [people[pid] for pid in result.get("standing") or [] if pid in people]
-    if appointment_round.method is AppointmentMethod.PROPORTIONAL:
-        decided = appointment_round.status is RoundStatus.DECIDED
-        nameable = eligible_people(council) if decided else []
-        default_group = group_choices[0] if len(group_choices) == 1 else None
-    else:
+    decided = appointment_round.status is RoundStatus.DECIDED
+    default_group: str | None = None
+    if method is AppointmentMethod.MAJORITY:
         nameable = [elected] if elected else []
-        default_group = group_of_member(elected, council, day) if elected else None
+        group = group_of_member(elected, council, day) if elected else None
+        default_group = str(group.id) if group else None
+    else:
+        nameable = eligible_people(council) if decided else []
+        if method is AppointmentMethod.PROPORTIONAL and len(group_choices) == 1:
+            default_group = group_choices[0][0]
     tie = (appointment_round.ties or [[]])[0]
     return RoundView(
         round=appointment_round,
@@ -396,6 +499,19 @@ def round_view(appointment_round: AppointmentRound, day: date) -> RoundView:
         ballot_candidates=standing if standing else eligible,
         standing=standing,
         voting_rounds=voting_rounds,
-        lot_choices=[(name, labels.get(name, name)) for name in tie],
+        lot_choices=[(name, _joint_label(name, labels)) for name in tie],
         elected=elected,
     )
+
+
+def group_label(group: Group) -> str:
+    return f"{group.letter} · {group.name}"
+
+
+def _joint_label(name: str, labels: dict[str, str]) -> str:
+    """A calculator name as text: a group, or a joint group named by its members ("A+V")."""
+    if name in labels:
+        return labels[name]
+    if "+" in name:
+        return " + ".join(labels.get(part, part) for part in name.split("+"))
+    return name

@@ -32,6 +32,7 @@ from portal.appointments import operations, queries
 from portal.appointments.forms import (
     BallotForm,
     BodyForm,
+    EndAppointmentForm,
     LotForm,
     NameForm,
     StartRoundForm,
@@ -39,6 +40,7 @@ from portal.appointments.forms import (
 )
 from portal.appointments.models import (
     Appointment,
+    AppointmentEndReason,
     AppointmentMethod,
     AppointmentRound,
     RegionalBody,
@@ -155,9 +157,9 @@ def submit(
 @allow(COUNCIL_STAFF)
 def show_body(council: Council, body_id: int):  # noqa: ANN201
     body = load(RegionalBody, council, body_id)
-    return htmx.render(
-        "appointments/body.html", form=StartRoundForm(seats=body.seats), **body_context(body)
-    )
+    # rule 3.8: a round's seats default to the body's vacancies
+    form = StartRoundForm(seats=queries.vacancies(body, today()) or None)
+    return htmx.render("appointments/body.html", form=form, **body_context(body))
 
 
 def body_context(body: RegionalBody) -> dict[str, Any]:
@@ -167,6 +169,7 @@ def body_context(body: RegionalBody) -> dict[str, Any]:
         "rounds": queries.rounds_of(body),
         "appointments": queries.appointments_of_body(body),
         "unfinished": queries.unfinished_round(body),
+        "vacancies": queries.vacancies(body, today()),
         "today": today(),
     }
 
@@ -179,7 +182,14 @@ def start_round(council: Council, body_id: int):  # noqa: ANN201
     return submit(
         "appointments/body.html",
         form,
-        lambda: operations.start_round(body, form.seats.data, by=me(), now=utcnow(), day=today()),
+        lambda: operations.start_round(
+            body,
+            form.seats.data,
+            agreement=bool(form.agreement.data),
+            by=me(),
+            now=utcnow(),
+            day=today(),
+        ),
         _("Udpegningen er startet."),
         round_url,
         lambda: body_context(body),
@@ -191,22 +201,18 @@ def start_round(council: Council, body_id: int):  # noqa: ANN201
 ROUND = STAFF + "/runder/<int:round_id>"
 
 
-def group_label(group: Group) -> str:
-    return f"{group.letter} · {group.name}"
-
-
 def person_choices(people: list[Person]) -> list[SelectChoice]:
     return [NO_CHOICE, *[SelectChoice(p.id, f"{p.name}, {p.municipality.name}") for p in people]]
 
 
 def votes_form(appointment_round: AppointmentRound, formdata: Any = None) -> VotesForm:
     """The groups' lines as recorded (the members present, pre-filled from the memberships)
-    and the alliance each is in, numbered 1, 2, ... for the select."""
+    and the joint group (valggruppe) each is in, numbered 1, 2, ... for the select."""
     rows = appointment_round.votes or []
     alliance_of = {
         group_id: number
-        for number, alliance in enumerate(appointment_round.alliances or [], start=1)
-        for group_id in alliance
+        for number, joint in enumerate(appointment_round.joint_groups or [], start=1)
+        for group_id in joint
     }
     data = {
         "groups": [
@@ -219,13 +225,13 @@ def votes_form(appointment_round: AppointmentRound, formdata: Any = None) -> Vot
         ]
     }
     form = VotesForm(formdata=formdata, data=data) if formdata is not None else VotesForm(data=data)
-    numbers = [SelectChoice("", _("Intet"))] + [
-        SelectChoice(n, _("Valgforbund %(number)d", number=n)) for n in range(1, len(rows) // 2 + 1)
+    numbers = [SelectChoice("", _("Ingen"))] + [
+        SelectChoice(n, _("Valggruppe %(number)d", number=n)) for n in range(1, len(rows) // 2 + 1)
     ]
     for entry, row in zip(form.groups, rows, strict=False):
         entry.alliance.choices = numbers
         entry.votes.label.text = _("Medlemmer til stede for %(group)s", group=row["letter"])
-        entry.alliance.label.text = _("Valgforbund for %(group)s", group=row["letter"])
+        entry.alliance.label.text = _("Valggruppe for %(group)s", group=row["letter"])
         entry.form.group_label = f"{row['letter']} · {row['name']}"  # type: ignore[attr-defined]
     return form
 
@@ -257,10 +263,16 @@ def name_form(appointment_round: AppointmentRound, view: RoundView) -> NameForm:
     form.person_id.choices = person_choices(view.nameable_people)
     form.group_id.choices = [
         SelectChoice("", _("Ingen")) if not view.groups_with_seats else NO_CHOICE,
-        *[SelectChoice(g.id, group_label(g)) for g in view.group_choices],
+        *[SelectChoice(value, text) for value, text in view.group_choices],
     ]
+    if view.groups_with_seats:
+        form.group_id.label.text = _("Gruppe eller valggruppe")
+        form.group_id.description = _(
+            "En valggruppe udpeger selv til de pladser, den har vundet; de fordeles ikke "
+            "mellem dens grupper."
+        )
     if not form.is_submitted() and view.default_group is not None:
-        form.group_id.data = view.default_group.id
+        form.group_id.data = view.default_group
     return form
 
 
@@ -397,12 +409,21 @@ def name_person(council: Council, round_id: int):  # noqa: ANN201
         person = db.session.get(Person, form.person_id.data)
         if person is None:
             raise Refused("person_id", _("Vælg en af mulighederne."))
+        chosen = form.group_id.data or ""
+        # "v<n>": the round's joint group n (rule 3.8); otherwise a group's id, or none
+        joint = int(chosen[1:]) if chosen[:1] == "v" and chosen[1:].isdigit() else None
+        group = None
+        if joint is None and chosen:
+            if not chosen.isdigit():
+                raise Refused("group_id", _("Vælg en af mulighederne."))
+            group = load_optional(Group, council, int(chosen))
         return operations.name_person(
             appointment_round,
             person,
-            load_optional(Group, council, form.group_id.data),
+            group,
             form.starts_on.data,
             form.ends_on.data,
+            joint_group=joint,
             by=me(),
             now=utcnow(),
         )
@@ -446,6 +467,33 @@ def reset_round(council: Council, round_id: int):  # noqa: ANN201
     )
 
 
+@bp.route(STAFF + "/<int:body_id>/udpegede/<int:appointment_id>/afslut", methods=["GET", "POST"])
+@allow(COUNCIL_STAFF)
+def end_appointment(council: Council, body_id: int, appointment_id: int):  # noqa: ANN201
+    """Rule 3.8: a published appointment ends before its term (date, reason)."""
+    body = load(RegionalBody, council, body_id)
+    appointment = load(Appointment, council, appointment_id)
+    if appointment.body_id != body.id:
+        abort(404)
+    form = EndAppointmentForm(ended_on=min(today(), appointment.ends_on))
+    return form_page(
+        "appointments/end_appointment.html",
+        form,
+        lambda: operations.end_appointment(
+            appointment,
+            form.ended_on.data,
+            AppointmentEndReason(form.reason.data),
+            by=me(),
+            now=utcnow(),
+        ),
+        _("Udpegningen er afsluttet. Pladsen er ledig fra dagen efter."),
+        body_url(body),
+        council=council,
+        body=body,
+        appointment=appointment,
+    )
+
+
 # --- the public appointments page ---------------------------------------------------------
 
 
@@ -458,6 +506,7 @@ def list_public_appointments(council: Council):  # noqa: ANN201
         "appointments/public.html",
         council=council,
         appointments=queries.published_appointments(council, today()),
+        former=queries.former_appointments(council, today()),
         public_page=not current_user.is_authenticated,
     )
     return caching.cacheable_by_body(make_response(page))

@@ -110,6 +110,9 @@ class ElectoralAlliance(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     council_id: Mapped[int] = mapped_column(ForeignKey("council.id"), index=True)
     election_id: Mapped[int] = mapped_column(ForeignKey("election.id"), index=True)
+    # Rule 1.4: the deadline is judged on when the secretariat received the notice, which
+    # staff record; `registered_at` is only when they typed it in.
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -56,8 +56,12 @@ def test_rule_3_8_the_public_page_lists_only_published_appointments(client, scen
     html = response.get_data(as_text=True)
     assert "Vækstforum" in html and member.name in html and "Roskilde" in html
     assert "A · Gruppe A" in html and "1. januar 2026" in html and "31. december 2029" in html
+    current, former = html.split("Tidligere udpegninger", 1)
     for hidden in (*scene.councillors, scene.other_councillor):
-        assert hidden.name not in html
+        assert hidden.name not in current
+    # A term that is over is history, shown apart; unpublished and withdrawn ones are not.
+    assert scene.councillors[2].name in former
+    assert scene.councillors[0].name not in former and scene.councillors[1].name not in former
     assert "Deres organ" not in html
     # The council's pages link to it.
     plan = client.get(f"/kkr/{scene.council.slug}/").get_data(as_text=True)

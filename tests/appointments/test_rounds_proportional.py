@@ -1,6 +1,7 @@
 """Several seats by proportional representation (rule 3.8, § 24 stk. 3): d'Hondt over the
-KKR's groups by their members present, electoral alliances pooled; a tie is reported and the
-lot staff record decides it; the groups name councillors of the region; staff publish."""
+KKR's groups by their members present, joint groups (valggrupper) pooled and naming their own
+people for the seats they win; a tie is reported and the lot staff record decides it; the
+groups name councillors of the region; staff publish."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ def staff_client(client, scene):  # noqa: ANN001, ANN201
     return client
 
 
-def test_rule_3_8_dhondt_with_an_alliance_shown_step_by_step(staff_client, scene):
+def test_rule_3_8_dhondt_with_a_joint_group_shown_step_by_step(staff_client, scene):
     body = make_body(scene.council, seats=3)
     appointment_round = start_round(body, scene.staff)
     page = staff_client.get(scene.round_url(appointment_round))
@@ -49,19 +50,19 @@ def test_rule_3_8_dhondt_with_an_alliance_shown_step_by_step(staff_client, scene
     response = staff_client.post(scene.round_url(appointment_round, "/stemmer"), data=data)
     assert response.status_code == 303
     assert appointment_round.status is RoundStatus.DECIDED
-    assert appointment_round.alliances == [sorted([scene.groups["V"].id, scene.groups["C"].id])]
-    # V+C pool 7 votes: 7 > 6 > 3.5, so the alliance takes two seats, split V then C.
-    assert appointment_round.result["seats"] == {"A": 1, "C": 1, "V": 1}
-    assert [step["contender"] for step in appointment_round.result["steps"]] == [
-        "V+C",
-        "A",
-        "V+C",
-    ]
+    joint = sorted([scene.groups["V"].id, scene.groups["C"].id])
+    assert appointment_round.joint_groups == [joint]
+    # V+C pool 7 members: 7 > 6 > 3.5, so the joint group takes two seats as one: no split.
+    assert appointment_round.result["seats"] == {"A": 1, "V+C": 2}
+    assert [step["group"] for step in appointment_round.result["steps"]] == ["V+C", "A", "V+C"]
+    assert appointment_round.result["joint_groups"] == [{"key": "V+C", "group_ids": joint}]
     assert appointment_round.ties is None
     html = staff_client.get(scene.round_url(appointment_round)).get_data(as_text=True)
     assert "Fordelingen trin for trin" in html
-    assert "Fordeling inden for valgforbundet V · Gruppe V + C · Gruppe C" in html
-    assert "3,50" in html  # the alliance's second quotient, 7 ÷ 2
+    assert "Fordeling inden for" not in html  # no table splitting the joint group's seats
+    assert "V · Gruppe V + C · Gruppe C: 2 pladser, 0 udpeget" in html
+    assert "3,50" in html  # the joint group's second quotient, 7 ÷ 2
+    assert "i valggruppe" in html
 
 
 def test_rule_3_8_a_tie_is_reported_and_the_lot_recorded_never_drawn(staff_client, scene):
@@ -119,9 +120,11 @@ def decided_round(staff_client, scene):  # noqa: ANN001, ANN201
 
 
 def name(staff_client, scene, appointment_round, letter, person):  # noqa: ANN001, ANN201
+    """Name `person` for the group with `letter`, or for the round's joint group "v1"."""
+    group = letter if letter.startswith("v") else scene.groups[letter].id
     return staff_client.post(
         scene.round_url(appointment_round, "/udpeg"),
-        data={"group_id": scene.groups[letter].id, "person_id": person.id, **NAME},
+        data={"group_id": group, "person_id": person.id, **NAME},
         headers=HTMX,
     )
 
@@ -166,27 +169,40 @@ def test_rule_3_8_the_councillor_check_holds_in_the_operation_too(app, scene):
 
 def test_rule_3_8_each_group_names_its_seats_and_staff_publish(staff_client, scene):
     appointment_round = decided_round(staff_client, scene)
-    a, v, c = scene.members["A"][0], scene.members["V"][0], scene.members["C"][0]
+    a, v, v2 = scene.members["A"][0], scene.members["V"][0], scene.members["V"][1]
     assert name(staff_client, scene, appointment_round, "A", a).status_code == 204
     full = name(staff_client, scene, appointment_round, "A", scene.members["A"][1])
     assert full.status_code == 422  # A has one seat
-    twice = name(staff_client, scene, appointment_round, "C", a)
+    # V and C have no seats of their own: their joint group has them.
+    own = name(staff_client, scene, appointment_round, "C", scene.members["C"][0])
+    assert own.status_code == 422  # not offered, and refused
+    assert "Vælg en af mulighederne." in own.get_data(as_text=True)
+    twice = name(staff_client, scene, appointment_round, "v1", a)
     assert twice.status_code == 422 and "allerede udpeget" in twice.get_data(as_text=True)
-    assert name(staff_client, scene, appointment_round, "V", v).status_code == 204
+    assert name(staff_client, scene, appointment_round, "v1", v).status_code == 204
 
-    # Staff may publish what is named so far; the round stays open for C.
+    # Staff may publish what is named so far; the round stays open for the joint group.
     response = staff_client.post(scene.round_url(appointment_round, "/offentliggoer"))
     assert response.status_code == 303
     assert appointment_round.status is RoundStatus.DECIDED
-    assert name(staff_client, scene, appointment_round, "C", c).status_code == 204
+    # Rule 3.8: the joint group names its own people; nothing gives C "its" seat.
+    assert name(staff_client, scene, appointment_round, "v1", v2).status_code == 204
+    assert (
+        name(staff_client, scene, appointment_round, "v1", scene.councillors[0]).status_code == 422
+    )
     staff_client.post(scene.round_url(appointment_round, "/offentliggoer"))
     assert appointment_round.status is RoundStatus.PUBLISHED
     assert all(x.published_at is not None for x in appointments())
+    joint = sorted([scene.groups["V"].id, scene.groups["C"].id])
+    assert [x.joint_group_ids for x in appointments()] == [None, joint, joint]
+    assert [x.group_id for x in appointments()] == [scene.groups["A"].id, None, None]
+    public = staff_client.get(f"/kkr/{scene.council.slug}/udpegninger").get_data(as_text=True)
+    assert "Valggruppe V · Gruppe V + C · Gruppe C" in public
 
     notices = db.session.scalars(
         select(Notice).where(Notice.kind == NoticeKind.APPOINTMENT).order_by(Notice.id)
     ).all()
-    assert [n.recipient_id for n in notices] == [a.id, v.id, c.id]  # each told once
+    assert [n.recipient_id for n in notices] == [a.id, v.id, v2.id]  # each told once
     assert notices[0].subject == "Du er udpeget til Sundhedskoordinationsudvalget"
     assert "1. januar 2026 – 31. december 2029" in notices[0].body
     assert notices[0].link == f"/kkr/{scene.council.slug}/udpegninger"
@@ -230,7 +246,7 @@ def test_invalid_votes_show_the_form_again(staff_client, scene):
         scene.round_url(appointment_round, "/stemmer"), data=lone, headers=HTMX
     )
     assert response.status_code == 422
-    assert "Et valgforbund skal have mindst to grupper." in response.get_data(as_text=True)
+    assert "En valggruppe skal have mindst to grupper." in response.get_data(as_text=True)
     negative = votes_data(appointment_round, {"A": -1, "V": 0, "C": 0})
     response = staff_client.post(scene.round_url(appointment_round, "/stemmer"), data=negative)
     assert response.status_code == 422 and "Et helt tal fra 0." in response.get_data(as_text=True)
