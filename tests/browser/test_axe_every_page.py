@@ -83,6 +83,8 @@ OTHER_STATUS: dict[str, tuple[int, dict[str, str]]] = {
 # Routes the demo council has nothing behind: no object to fill the arguments with.
 KNOWN_UNREACHABLE: dict[str, str] = {
     "public.index": "the demo has one council: / redirects to its meeting plan",
+    "meeting_requests.call_meeting": "the demo has no request for an extraordinary meeting",
+    "meeting_requests.close_request": "the demo has no request for an extraordinary meeting",
 }
 
 # Who sees what: the access rule a view declares (portal/policy.py) → the roles that visit it.
@@ -94,6 +96,7 @@ ROLES_BY_RULE: dict[str, tuple[str, ...]] = {
     "council_staff": ("staff",),
     "council_agenda": ("staff", "chair"),
     "council_proposals": ("staff", "chair"),
+    "council_calls_meeting": ("staff", "chair"),
 }
 # The roles: anonymous; "member", the demo member with proposals; "substitute", a personal
 # substitute not called in; "called_in", the substitute called in and attending the next

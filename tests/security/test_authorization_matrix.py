@@ -100,6 +100,7 @@ DECLARED: dict[str, set[str]] = {
         "meeting_requests.list_requests",
         "leave.register_leave",
         "meeting_requests.sign_request",
+        "meeting_requests.withdraw_signature",
         "minutes.show_minutes",
         "minutes.show_minutes_version",
         "notifications.create_calendar_feed",
@@ -175,6 +176,7 @@ DECLARED: dict[str, set[str]] = {
         "leave.cancel_council_leave",
         "leave.decide_leave",
         "leave.list_council_leaves",
+        "meeting_requests.close_request",
         "meeting_requests.list_council_requests",
         "meetings.cancel_meeting",
         "meetings.change_meeting",
@@ -209,6 +211,9 @@ DECLARED: dict[str, set[str]] = {
         "agendas.reorder_items",
         "agendas.share_agenda",
         "agendas.show_builder",
+    },
+    "council_calls_meeting": {
+        "meeting_requests.call_meeting",
     },
     "demo": {
         "demo.choose_person",
@@ -280,6 +285,7 @@ BY_RULE: dict[str, dict[str, Outcome]] = {
     "council_staff": only("staff", others=403),
     "council_proposals": only("staff", "chair", others=403),  # rule 3.2: the chair too
     "council_agenda": only("staff", "chair", others=403),  # rule 3.6: the chair too
+    "council_calls_meeting": only("staff", "chair", others=403),  # rule 3.1: the chair too
     "demo": everyone(404),  # the demo is off outside PORTAL_DEMO
 }
 
@@ -302,6 +308,7 @@ BY_ENDPOINT: dict[str, dict[str, Outcome]] = {
     "auth.start_sign_in": everyone(404),
     "leave.cancel_leave": only("member", ok=REDIRECT),
     "meeting_requests.sign_request": only("member", "chair", ok=REDIRECT),  # members of its council
+    "meeting_requests.withdraw_signature": only("member", "chair", ok=REDIRECT),  # own signature
     "minutes.show_minutes": only(*PAST_READERS),
     "minutes.show_minutes_version": only(*PAST_READERS),
     "notifications.mark_notice_read": only("member", ok=REDIRECT),
@@ -413,6 +420,10 @@ def test_secretariat_pages_only_for_their_own_council(world):  # noqa: ANN001
 
 def test_rule_3_2_and_3_6_proposal_and_agenda_pages_for_staff_and_chair(world):  # noqa: ANN001
     assert check_gets(world, routes(world[0], "council_proposals", "council_agenda")) == []
+
+
+def test_rule_3_1_planning_a_requested_meeting_for_staff_and_chair(world):  # noqa: ANN001
+    assert check_gets(world, routes(world[0], "council_calls_meeting")) == []
 
 
 def is_material(rule: Rule) -> bool:
@@ -591,6 +602,7 @@ def member_forms(scene: Scene) -> dict[str, dict[str, Any]]:
         },
         "/anmodninger": {"council_id": scene.council.id, "subject": "Et ekstra møde om havne"},
         f"/anmodninger/{ids['request_id']}/underskriv": {},
+        f"/anmodninger/{ids['request_id']}/traek-tilbage": {},
         "/forslag/nyt": {
             "form_token": "security-outsider",
             "meeting_id": ids["later_meeting_id"],

@@ -262,6 +262,8 @@ def person_for(rule: str, world: World) -> Person | None:
         return world.staff
     if rule.startswith("/indkaldelser"):
         return world.substitute
+    if rule.endswith("/anmodninger/<int:request_id>/indkald"):
+        return world.staff  # rule 3.1: staff (or the chair) plan a requested meeting
     if rule.startswith("/orlov/"):
         return db.session.get(Leave, world.ids["leave_id"]).membership.person  # type: ignore[union-attr]
     return world.member

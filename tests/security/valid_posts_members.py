@@ -26,6 +26,7 @@ from portal.councils.models import CouncilOffice, Membership, MembershipKind, Pe
 from portal.extensions import db
 from portal.leave import operations as leave_operations
 from portal.leave.models import Leave, LeaveKind
+from portal.meeting_requests.models import MeetingRequest
 from portal.meetings.models import Meeting, MeetingKind
 from portal.notifications import operations as notice_operations
 from portal.notifications.forms import CHOOSABLE_KINDS, INBOX_ONLY
@@ -196,6 +197,21 @@ VALID_POSTS: dict[str, ValidPost] = {
         },
     ),
     "meeting_requests.sign_request": ValidPost(person("signer_id"), lambda w: {}),
+    "meeting_requests.withdraw_signature": ValidPost(
+        lambda w: db.session.get(MeetingRequest, w.ids["request_id"]).started_by,  # type: ignore[union-attr]
+        lambda w: {},
+    ),
+    "meeting_requests.call_meeting": ValidPost(
+        staff,
+        lambda w: {
+            "day": working_day(170).isoformat(),
+            "clock": "14:00",
+            "location": "Sorø Rådhus, Rådhusvej 8",
+        },
+    ),
+    "meeting_requests.close_request": ValidPost(
+        staff, lambda w: {"reason": "Sagen kommer på det ordinære møde i januar."}
+    ),
     # --- notices, e-mail choices and the calendar feed ---
     "notifications.mark_notice_read": ValidPost(member, lambda w: {"side": "1"}),
     "notifications.mark_all_notices_read": ValidPost(member, lambda w: {"side": "1"}),
