@@ -162,6 +162,12 @@ VALID_POSTS: dict[str, ValidPost] = {
         lambda w: {},
         url_values=ids(meeting_id="absence_meeting_id", membership_id="membership_id"),
     ),
+    # Rule 3.9 on the day: who actually attended (a meeting that has been held).
+    "absences.record_attendance": ValidPost(
+        staff,
+        lambda w: {"attended_by": "member", "first_item": "", "last_item": ""},
+        url_values=ids(meeting_id="minutes_meeting_id", membership_id="membership_id"),
+    ),
     # --- long leave and requests for an extraordinary meeting ---
     "leave.register_leave": ValidPost(
         member,
@@ -360,7 +366,12 @@ VALID_POSTS: dict[str, ValidPost] = {
     ),
     "agendas.publish_agenda": ValidPost(
         staff,
-        lambda w: {"late_reason": "Bilagene kom sent fra kommunerne."},
+        lambda w: {
+            "late_reason": "Bilagene kom sent fra kommunerne.",
+            # Rule 3.2: staff confirm the proposals pending and the open proposal window.
+            "confirm_pending": "y",
+            "acknowledged": pending_proposal_ids(w),
+        },
         url_values=ids(meeting_id="agenda_meeting_id"),
     ),
     # --- the minutes (rules 3.4, 3.7) ---
@@ -375,6 +386,14 @@ VALID_POSTS: dict[str, ValidPost] = {
         staff, lambda w: {}, url_values=ids(meeting_id="minutes_meeting_id")
     ),
 }
+
+
+def pending_proposal_ids(world: World) -> str:
+    """The timely proposals awaiting a decision for the agenda being built, as the publish
+    page lists them for staff to confirm (rule 3.2)."""
+    meeting = db.session.get(Meeting, world.ids["agenda_meeting_id"])
+    warning = agenda_operations.proposal_warning(meeting, utcnow())
+    return ",".join(str(proposal_id) for proposal_id in warning.ids)
 
 
 def _seats(world: World) -> list[Membership]:
