@@ -182,10 +182,13 @@ def proposal_warning_text(warning: ProposalWarning) -> str:
     return " ".join(parts)
 
 
-def day_off_of(day: date | None) -> str | None:
-    """The name of the day off `day` is, in the reader's language ("anden påskedag")."""
+def day_off_of(day: date | datetime | None) -> str | None:
+    """The name of the day off `day` is (a moment: its Copenhagen date), in the reader's
+    language ("anden påskedag"); None for a working day or a plain weekend."""
     if day is None:
         return None
+    if isinstance(day, datetime):
+        day = local_date(day)
     name = day_off_name(day, str(get_locale() or "da"))
     return name.lower() if name and str(get_locale() or "da") == "da" else name
 

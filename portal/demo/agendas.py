@@ -17,7 +17,12 @@ from portal.agendas.snapshot import build_content
 from portal.councils.models import Council, Person
 from portal.demo.lookups import secretary
 from portal.meetings.models import Meeting, MeetingKind
-from portal.rules.calendar import COPENHAGEN, agenda_deadline, local_date
+from portal.rules.calendar import (
+    COPENHAGEN,
+    local_date,
+    practical_agenda_day,
+    working_days_before,
+)
 
 # (title, presentation, recommendation, closed)
 Item = tuple[str, str, str, bool]
@@ -120,9 +125,10 @@ def build_demo_agendas(session: Session, council: Council, today: date) -> None:
     upcoming = [m for m in meetings if local_date(m.starts_at) > today]
     if past:
         last = past[-1]
-        # Sent out in time (rule 3.3): two days before its deadline.
+        # Sent out in time (rule 3.3): two working days before the practical send-out day
+        # (the deadline itself, or the last working day before it when it is a day off).
         sent = datetime.combine(
-            local_date(agenda_deadline(last.starts_at)) - timedelta(days=2),
+            working_days_before(practical_agenda_day(last.starts_at), 2),
             time(12, 0),
             tzinfo=COPENHAGEN,
         )
