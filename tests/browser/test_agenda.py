@@ -193,6 +193,10 @@ def test_staff_build_and_send_out_an_agenda_a_member_reads_it_the_public_sees_le
     expect(page.get_by_role("heading", level=1)).to_have_text("Udsend dagsorden")
     expect(page.get_by_label("Begrundelse for udsendelse efter fristen")).to_have_count(0)
     assert_clean(page, errors)
+    # Rule 3.2: the meeting still takes proposals; staff confirm the warning to send it out.
+    page.get_by_label(
+        "Jeg har set forslagene og fristen ovenfor og vil udsende dagsordenen alligevel"
+    ).check()
     page.get_by_role("button", name="Udsend dagsorden").click()
     page.wait_for_url(re.compile(rf"/moeder/{meeting_id}/dagsorden$"))
     expect(page.get_by_role("status").first).to_contain_text("Dagsordenen er udsendt.")
