@@ -44,8 +44,37 @@ def upgrade():
     with op.batch_alter_table('leave', schema=None) as batch_op:
         batch_op.alter_column('kind', existing_type=LEAVE_KIND, nullable=False)
 
+    # Rule 3.9: who actually attended, from and to which item; rule 3.5: who the meeting chose
+    # to lead it.
+    op.create_table('attendance_record',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('membership_id', sa.Integer(), nullable=False),
+    sa.Column('attended_by', sa.Enum('member', 'substitute', 'nobody', name='attended_by', native_enum=False, create_constraint=True, length=40), nullable=False),
+    sa.Column('substitute_id', sa.Integer(), nullable=True),
+    sa.Column('first_item_id', sa.Integer(), nullable=True),
+    sa.Column('last_item_id', sa.Integer(), nullable=True),
+    sa.Column('led_meeting', sa.Boolean(), server_default=sa.false(), nullable=False),
+    sa.Column('recorded_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['first_item_id'], ['agenda_item.id'], name=op.f('fk_attendance_record_first_item_id_agenda_item')),
+    sa.ForeignKeyConstraint(['last_item_id'], ['agenda_item.id'], name=op.f('fk_attendance_record_last_item_id_agenda_item')),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_attendance_record_meeting_id_meeting')),
+    sa.ForeignKeyConstraint(['membership_id'], ['membership.id'], name=op.f('fk_attendance_record_membership_id_membership')),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['person.id'], name=op.f('fk_attendance_record_recorded_by_id_person')),
+    sa.ForeignKeyConstraint(['substitute_id'], ['person.id'], name=op.f('fk_attendance_record_substitute_id_person')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_attendance_record')),
+    sa.UniqueConstraint('meeting_id', 'membership_id', name=op.f('uq_attendance_record_meeting_id_membership_id'))
+    )
+    with op.batch_alter_table('attendance_record', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_attendance_record_meeting_id'), ['meeting_id'], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table('attendance_record', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_attendance_record_meeting_id'))
+    op.drop_table('attendance_record')
+
     with op.batch_alter_table('leave', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_leave_leave_kind'), type_='check')
         batch_op.drop_column('kind')

@@ -7,7 +7,9 @@ from wtforms import BooleanField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-from portal.absences.models import AbsenceReason
+from portal.absences.models import AbsenceReason, AttendedBy
+from portal.absences.operations import AS_REGISTERED
+from portal.councils.forms import optional_int
 from portal.forms import PortalForm
 from portal.labels import choices
 
@@ -56,3 +58,32 @@ class CallInAnswerForm(PortalForm):
 
     def attending(self) -> bool:
         return self.answer.data == ATTENDING
+
+
+class AttendanceRecordForm(PortalForm):
+    """Staff record on the day who actually sat in one seat (rule 3.9) and whether the meeting
+    chose that person to lead it (rule 3.5)."""
+
+    attended_by = RadioField(
+        _l("Hvem deltog for pladsen"),
+        choices=[
+            SelectChoice(AS_REGISTERED, _l("Som registreret på forhånd (afbud og svar)")),
+            SelectChoice(AttendedBy.MEMBER.value, _l("Medlemmet selv")),
+            SelectChoice(AttendedBy.SUBSTITUTE.value, _l("Den personlige stedfortræder")),
+            SelectChoice(AttendedBy.NOBODY.value, _l("Ingen")),
+        ],
+        default=AS_REGISTERED,
+        validators=[InputRequired(_l("Vælg, hvem der deltog."))],
+    )
+    first_item = SelectField(_l("Kom til under punkt"), coerce=optional_int, default=None)
+    last_item = SelectField(_l("Gik efter punkt"), coerce=optional_int, default=None)
+    led_meeting = BooleanField(
+        _l(
+            "Mødet valgte denne person som mødeleder "
+            "(hverken formanden eller næstformanden var der)"
+        )
+    )
+
+    def attended_by_value(self) -> AttendedBy | None:
+        value = self.attended_by.data
+        return None if value == AS_REGISTERED else AttendedBy(value)

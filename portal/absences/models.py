@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, false, text
+from sqlalchemy import Boolean, ForeignKey, Index, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.councils.models import Council, Membership, Person, enum_column
@@ -96,3 +96,35 @@ class SubstituteCallIn(db.Model):
     meeting: Mapped[Meeting] = relationship()
     membership: Mapped[Membership] = relationship()
     substitute: Mapped[Person] = relationship()
+
+
+class AttendedBy(enum.StrEnum):
+    """Who actually sat in a seat at a meeting, as staff recorded it on the day (rule 3.9)."""
+
+    MEMBER = "member"
+    SUBSTITUTE = "substitute"  # also one who came without answering the call-in
+    NOBODY = "nobody"
+
+
+class AttendanceRecord(db.Model):
+    """What happened at the meeting for one seat, where it differs from the absences and
+    answers registered beforehand: who came, from which item and to which (rule 3.9); and
+    whether that person led the meeting because neither chair nor vice-chair came (3.5)."""
+
+    __table_args__ = (UniqueConstraint("meeting_id", "membership_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
+    membership_id: Mapped[int] = mapped_column(ForeignKey("membership.id"))
+    attended_by: Mapped[AttendedBy] = mapped_column(enum_column(AttendedBy, "attended_by"))
+    substitute_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    # The first and the last item the person was there for; None: from the start, to the end.
+    first_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id"))
+    last_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id"))
+    led_meeting: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+
+    meeting: Mapped[Meeting] = relationship()
+    membership: Mapped[Membership] = relationship()
+    substitute: Mapped[Person | None] = relationship(foreign_keys=[substitute_id])

@@ -9,11 +9,19 @@ from datetime import datetime
 
 from babel.dates import format_datetime
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit
-from portal.absences.models import Absence, AbsenceReason, CallInAnswer, SubstituteCallIn
+from portal.absences.models import (
+    Absence,
+    AbsenceReason,
+    AttendanceRecord,
+    AttendedBy,
+    CallInAnswer,
+    SubstituteCallIn,
+)
+from portal.agendas.models import AgendaItem
 from portal.councils.models import Membership, Person, SubstituteAssignment, active_on
 from portal.councils.queries import staff_of
 from portal.extensions import db
@@ -248,3 +256,112 @@ def answer_call_in(call: SubstituteCallIn, *, attending: bool, now: datetime) ->
         council=meeting.council,
         meeting=meeting,
     )
+
+
+# --- on the day: who actually attended (rules 3.9, 3.5) -------------------------------------
+
+
+AS_REGISTERED = "as_registered"  # the form's choice that removes what staff recorded
+
+
+def record_attendance(
+    meeting: Meeting,
+    membership: Membership,
+    attended_by: AttendedBy | None,
+    *,
+    first_item: AgendaItem | None,
+    last_item: AgendaItem | None,
+    led_meeting: bool,
+    by: Person,
+    now: datetime,
+) -> AttendanceRecord | None:
+    """Rule 3.9: staff record on the day who sat in the seat, from and to which item, where
+    it differs from the absences and answers given beforehand (a substitute who came without
+    answering, a late arrival, an early departure). `attended_by` None goes back to what was
+    registered. Rule 3.5: `led_meeting` marks whom the meeting chose to lead it."""
+    if meeting.cancelled_at is not None:
+        raise Refused("", _("Mødet er aflyst."))
+    if local_date(now) < local_date(meeting.starts_at):
+        raise Refused(
+            "attended_by", _("Det faktiske fremmøde registreres på mødedagen eller senere.")
+        )
+    record = db.session.scalar(
+        select(AttendanceRecord).where(
+            AttendanceRecord.meeting_id == meeting.id,
+            AttendanceRecord.membership_id == membership.id,
+        )
+    )
+    before = audit.snapshot(record) if record else None
+    if attended_by is None:
+        if record is not None:
+            db.session.delete(record)
+            db.session.flush()
+            audit.record(
+                "attendance_record_removed", record, before=before, council_id=meeting.council_id
+            )
+        return None
+    substitute = None
+    if attended_by is AttendedBy.SUBSTITUTE:
+        substitute = substitute_on(membership, meeting)
+        if substitute is None:
+            raise Refused(
+                "attended_by", _("Pladsen havde ingen personlig stedfortræder på mødedagen.")
+            )
+    for item, field in ((first_item, "first_item"), (last_item, "last_item")):
+        if item is not None and (item.meeting_id != meeting.id or item.removed_at is not None):
+            raise Refused(field, _("Punktet er ikke på mødets dagsorden."))
+    if attended_by is AttendedBy.NOBODY and (first_item or last_item or led_meeting):
+        raise Refused(
+            "attended_by",
+            _("Ingen deltog for pladsen, så der er ingen punkter eller mødeledelse at angive."),
+        )
+    if (
+        first_item
+        and last_item
+        and (first_item.position, first_item.id)
+        > (
+            last_item.position,
+            last_item.id,
+        )
+    ):
+        raise Refused("last_item", _("Det sidste punkt kan ikke ligge før det første."))
+    if record is None:
+        record = AttendanceRecord(
+            meeting_id=meeting.id,
+            membership_id=membership.id,
+            attended_by=attended_by,
+            recorded_by_id=by.id,
+        )
+        try:
+            with db.session.begin_nested():  # a lost race undoes this row alone
+                db.session.add(record)
+                db.session.flush()
+        except IntegrityError:
+            raise Refused(
+                "", _("Fremmødet for pladsen blev registreret af en anden samtidig. Prøv igen.")
+            ) from None
+    if led_meeting:
+        # One leader per meeting: choosing another takes the mark off the first.
+        db.session.execute(
+            update(AttendanceRecord)
+            .where(
+                AttendanceRecord.meeting_id == meeting.id,
+                AttendanceRecord.membership_id != membership.id,
+            )
+            .values(led_meeting=False)
+        )
+    record.attended_by = attended_by
+    record.substitute_id = substitute.id if substitute else None
+    record.first_item_id = first_item.id if first_item else None
+    record.last_item_id = last_item.id if last_item else None
+    record.led_meeting = led_meeting
+    record.recorded_at, record.recorded_by_id = now, by.id
+    audit.record(
+        "attendance_recorded",
+        record,
+        before=before,
+        after=audit.snapshot(record),
+        council_id=meeting.council_id,
+        actor_id=by.id,
+    )
+    return record

@@ -17,18 +17,26 @@ from typing import Any
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from jinja2_fragments.flask import render_block
+from wtforms.fields.choices import SelectChoice
 
 from portal import htmx
 from portal.absences import operations, queries
-from portal.absences.forms import AbsenceForm, CallInAnswerForm, ConfirmForm, StaffAbsenceForm
+from portal.absences.forms import (
+    AbsenceForm,
+    AttendanceRecordForm,
+    CallInAnswerForm,
+    ConfirmForm,
+    StaffAbsenceForm,
+)
 from portal.absences.models import Absence, CallInAnswer, SubstituteCallIn
+from portal.absences.operations import AS_REGISTERED
 from portal.councils.models import Council, Membership
 from portal.councils.queries import in_council
 from portal.extensions import db
 from portal.meetings.models import Meeting
 from portal.policy import COUNCIL_STAFF, SIGNED_IN, allow
 from portal.refusal import Refused
-from portal.rules.calendar import absence_deadline
+from portal.rules.calendar import absence_deadline, local_date
 from portal.types import utcnow
 from portal.views import form_page, load, me
 
@@ -248,6 +256,8 @@ def board_context(council: Council, meeting: Meeting, **extra: Any) -> dict[str,
         "meeting": meeting,
         "attendance": queries.meeting_attendance(meeting),
         "begun": has_begun(meeting, utcnow()),
+        # Rule 3.9: from the meeting's day staff record who actually attended.
+        "on_the_day": local_date(utcnow()) >= local_date(meeting.starts_at),
         **extra,
     }
 
@@ -338,3 +348,53 @@ def cancel_absence_for_member(council: Council, meeting_id: int, membership_id: 
         return message
 
     return board_answer(council, meeting, membership, cancel)
+
+
+@bp.route(
+    "/kkr/<council_slug>/admin/moeder/<int:meeting_id>/fremmoede/<int:membership_id>/faktisk",
+    methods=["GET", "POST"],
+)
+@allow(COUNCIL_STAFF)
+def record_attendance(council: Council, meeting_id: int, membership_id: int):  # noqa: ANN201
+    """Rules 3.9 and 3.5: on the day, who actually sat in one seat, from and to which item,
+    and whether the meeting chose them to lead it."""
+    meeting = load(Meeting, council, meeting_id)
+    attendance = queries.meeting_attendance(meeting)
+    seat = next((s for s in attendance.seats if s.membership.id == membership_id), None)
+    if seat is None:
+        abort(404)  # not a seat of this meeting's council on its day
+    items = queries.live_items(meeting)
+    record = seat.record
+    form = AttendanceRecordForm(
+        attended_by=record.attended_by.value if record else AS_REGISTERED,
+        first_item=record.first_item_id if record else None,
+        last_item=record.last_item_id if record else None,
+        led_meeting=record.led_meeting if record else False,
+    )
+    numbered = [SelectChoice(item.id, f"{n}. {item.title}") for n, item in enumerate(items, 1)]
+    form.first_item.choices = [SelectChoice(None, _("Fra mødets start")), *numbered]
+    form.last_item.choices = [SelectChoice(None, _("Til mødets slutning")), *numbered]
+    by_id = {item.id: item for item in items}
+
+    def save() -> None:
+        operations.record_attendance(
+            meeting,
+            seat.membership,
+            form.attended_by_value(),
+            first_item=by_id.get(form.first_item.data),  # type: ignore[arg-type]
+            last_item=by_id.get(form.last_item.data),  # type: ignore[arg-type]
+            led_meeting=form.led_meeting.data,
+            by=me(),
+            now=utcnow(),
+        )
+
+    return form_page(
+        "absences/attendance_record.html",
+        form,
+        save,
+        _("Fremmødet for %(name)s er gemt.", name=seat.membership.person.name),
+        board_url(council, meeting),
+        council=council,
+        meeting=meeting,
+        seat=seat,
+    )

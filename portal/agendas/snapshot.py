@@ -10,7 +10,10 @@
                                    "votes_abstaining", "chair_vote", "result"}}],
      "attendance": null | {"present": [name, ...],
                            "absent": [{"name", "substitute" (name or null)}],
-                           "leader": null | {"name", "office" (chair or vice_chair)}}}
+                           "late": [{"name", "item" (first item's number)}] (optional),
+                           "early": [{"name", "item" (last item's number)}] (optional),
+                           "leader": null | {"name", "office" (chair, vice_chair,
+                                             convener or chosen)}}}
 
 Members, called-in substitutes and staff read it whole. Everyone else reads it through
 `for_public`, the one place where a closed item is reduced to its number (rule 3.0): public

@@ -107,22 +107,29 @@ def row_of(meeting: Meeting, item_id: int) -> MinutesRow | None:
 
 def attendance_content(attendance: MeetingAttendance) -> dict[str, Any]:
     """Rule 3.9: who was present and who was absent, with the substitute who came in their
-    place, and who led the meeting (rule 3.5). Names only: never the reason for an absence,
-    nor who registered it."""
+    place, who came late or left early (from or to which item), and who led the meeting (rule
+    3.5). Names only: never the reason for an absence, nor who registered it."""
     present: list[str] = []
     absent: list[dict[str, Any]] = []
+    late: list[dict[str, Any]] = []
+    early: list[dict[str, Any]] = []
     for seat in attendance.seats:
         name = seat.membership.person.name
+        attendee = seat.attendee
+        if attendee is not None:
+            if seat.first_item is not None:
+                late.append({"name": attendee.name, "item": seat.first_item})
+            if seat.last_item is not None:
+                early.append({"name": attendee.name, "item": seat.last_item})
         if seat.state is Attendance.PRESENT:
             present.append(name)
             continue
-        attended = seat.state is Attendance.SUBSTITUTE_ATTENDING and seat.call_in is not None
-        absent.append(
-            {"name": name, "substitute": seat.call_in.substitute.name if attended else None}
-        )
+        absent.append({"name": name, "substitute": attendee.name if attendee else None})
     content: dict[str, Any] = {"present": present, "absent": absent}
+    if late or early:
+        content |= {"late": late, "early": early}
     if attendance.has_chair_or_vice_chair:
-        # Rule 3.5: who led the meeting, by name and office; None when neither could come.
+        # Rule 3.5: who led the meeting, by name and office; None when no one is known.
         leader = attendance.leader
         content["leader"] = {"name": leader.name, "office": leader.office.value} if leader else None
     return content
@@ -213,9 +220,11 @@ def check_votes(
                 "votes_for",
                 ngettext(
                     "Der er afgivet %(votes)s stemmer i alt, men kun %(num)s medlem var til "
-                    "stede (efter afbud og stedfortrædere). Ret tallene.",
+                    "stede ved punktet (efter afbud, stedfortrædere og det registrerede "
+                    "fremmøde). Ret tallene, eller ret fremmødet på fremmødesiden.",
                     "Der er afgivet %(votes)s stemmer i alt, men kun %(num)s medlemmer var til "
-                    "stede (efter afbud og stedfortrædere). Ret tallene.",
+                    "stede ved punktet (efter afbud, stedfortrædere og det registrerede "
+                    "fremmøde). Ret tallene, eller ret fremmødet på fremmødesiden.",
                     present,
                     votes=votes_for + votes_against + votes_abstaining,
                 ),

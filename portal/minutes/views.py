@@ -107,7 +107,8 @@ def save_item_minutes(council: Council, meeting_id: int, item_id: int):  # noqa:
                 votes_against=form.votes_against.data,
                 votes_abstaining=form.votes_abstaining.data,
                 chair_vote=form.chair_vote_value(),
-                present=operations.present_count(meeting_attendance(meeting)),
+                # Rule 3.9: those there for this item, late arrivals and early leavers counted.
+                present=meeting_attendance(meeting).present_at(row.number),
                 by=me(),
                 now=utcnow(),
             )

@@ -61,17 +61,38 @@ def forecast(seats: Iterable[Attendance]) -> QuorumForecast:
 class Leader(enum.StrEnum):
     CHAIR = "chair"
     VICE_CHAIR = "vice_chair"
+    CONVENER = "convener"  # the constituting meeting, until the chair is elected (1.3, 1.4)
+    CHOSEN = "chosen"  # neither chair nor vice-chair came: the meeting chose who leads
 
 
-def meeting_leader(chair: Attendance | None, vice_chair: Attendance | None) -> Leader | None:
+def meeting_leader(
+    chair: Attendance | None,
+    vice_chair: Attendance | None,
+    *,
+    constituting: bool = False,
+    chosen: bool = False,
+) -> Leader | None:
     """Rule 3.5: the chair leads the meeting, and the vice-chair when the chair cannot come.
-    A substitute attending in the chair's place sits in the seat but holds no office, so an
-    absent chair is absent here. None: neither is there (or the office is vacant)."""
+    `chair` and `vice_chair` are the attendance of whoever holds the office that day (a 1.16
+    stand-in holds it for the period). A substitute attending in the holder's place sits in
+    the seat but holds no office, so an absent holder is absent here. At the constituting
+    meeting the convener leads until the chair is elected; when neither chair nor vice-chair
+    comes, the one the meeting chose (`chosen`: staff recorded one). None: no one known."""
+    if constituting:
+        return Leader.CONVENER
     if chair is Attendance.PRESENT:
         return Leader.CHAIR
     if vice_chair is Attendance.PRESENT:
         return Leader.VICE_CHAIR
+    if chosen:
+        return Leader.CHOSEN
     return None
+
+
+def covers_item(position: int, first: int | None, last: int | None) -> bool:
+    """Rule 3.9: someone who came from item `first` and left after item `last` (None: from
+    the start, to the end) was there for the item at `position`."""
+    return (first is None or first <= position) and (last is None or position <= last)
 
 
 def extraordinary_meeting_signatures_needed(member_count: int) -> int:

@@ -4,7 +4,7 @@ public page and in the PDF, say who led it."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from io import BytesIO
 
 import pytest
@@ -12,12 +12,27 @@ from pypdf import PdfReader
 
 from portal.absences import operations as absences
 from portal.agendas.models import ChairVote
-from portal.councils.models import CouncilOffice, Membership
+from portal.councils.models import CouncilOffice, Membership, MunicipalOffice
+from portal.elections import operations as election_operations
+from portal.elections import queries as election_queries
 from portal.extensions import db
+from portal.meetings.models import MeetingKind
 from portal.minutes import operations as minutes
+from portal.policy import today
+from portal.rules.attendance import Leader
+from portal.rules.constitution import Vacancy
 from portal.types import utcnow
+from tests.appointments.election_scene import build_scene as build_election_scene
+from tests.appointments.election_scene import confirmed, make_election
 from tests.conftest import sign_in
-from tests.factories import make_council, make_meeting, make_member, make_staff
+from tests.factories import (
+    make_council,
+    make_meeting,
+    make_member,
+    make_municipality,
+    make_person,
+    make_staff,
+)
 from tests.minutes.scene import Scene, build_scene
 from tests.minutes.test_operations import save
 
@@ -83,7 +98,7 @@ def test_rule_3_5_the_board_warns_when_neither_can_come(client, scene: Scene):
 
 
 def test_rule_3_5_before_the_council_is_constituted_no_leader_is_named(client, app):
-    """The constituting meeting is led by the convener (rule 1.4), not by a chair."""
+    """An ordinary meeting of a council without chair or vice-chair names no leader."""
     council = make_council(slug="nordjylland", name="KKR Nordjylland")
     make_member(council)
     staff = make_staff(council)
@@ -139,3 +154,55 @@ def test_rule_3_5_the_board_redrawn_in_place_names_the_new_leader(
     fragment = response.get_data(as_text=True)
     assert "<html" not in fragment
     assert f"Mødeleder: {vice_chair.person.name} (næstformand, i formandens forfald)." in fragment
+
+
+def test_rule_3_5_the_convener_leads_the_constituting_meeting(client, app):
+    """Rule 1.3: the longest-serving mayor convenes, and leads until the chair is elected."""
+    council = make_council(slug="nordjylland", name="KKR Nordjylland")
+    municipality = make_municipality(council)
+    senior = make_person(municipality=municipality, name="Anna Ældst", office=MunicipalOffice.MAYOR)
+    senior.mayor_since = date(2010, 1, 1)
+    other = make_municipality(council)
+    junior = make_person(municipality=other, name="Bo Nyere", office=MunicipalOffice.MAYOR)
+    junior.mayor_since = date(2018, 1, 1)
+    staff = make_staff(council)
+    meeting = make_meeting(council, kind=MeetingKind.CONSTITUTING)
+    db.session.commit()
+    content = minutes.attendance_content(minutes.meeting_attendance(meeting))
+    assert content["leader"] == {"name": "Anna Ældst", "office": "convener"}
+    sign_in(client, staff)
+    page = client.get(f"/kkr/{council.slug}/admin/moeder/{meeting.id}/fremmoede").text
+    assert "Mødeleder: Anna Ældst (indkalder, indtil formanden er valgt, regel 1.3)." in page
+
+
+def test_rule_3_5_a_rule_1_16_stand_in_leads_in_the_chairs_place(app):
+    scene = build_election_scene()
+    votes = [("A", 3000, 1, 10), ("B", 2000, 1, 8), ("C", 1500, 0, 5)]
+    election = confirmed(make_election(scene.council, votes, groups=scene.groups), scene.staff)
+    election.constituting_meeting_at = utcnow() - timedelta(days=40)
+    first_day = today() - timedelta(days=30)
+    election_operations.record_chair_election(
+        election,
+        chair=scene.members["A"],
+        vice_chair=scene.members["B"],
+        starts_on=first_day,
+        by=scene.staff,
+        now=utcnow(),
+    )
+    holdings = {h.office: h for h in election_queries.holdings_of(election)}
+    # The chair is away for 3 months or more: group A names a stand-in (rule 1.16).
+    election_operations.replace_holder(
+        holdings[CouncilOffice.CHAIR],
+        successor=scene.second_a,
+        vacancy=Vacancy.AWAY,
+        starts_on=today(),
+        ends_on=today() + timedelta(days=120),
+        reason="Orlov",
+        by=scene.staff,
+        now=utcnow(),
+    )
+    meeting = make_meeting(scene.council, starts_at=utcnow() + timedelta(days=10))
+    db.session.commit()
+    leader = minutes.meeting_attendance(meeting).leader
+    assert leader is not None
+    assert (leader.name, leader.office) == (scene.second_a.person.name, Leader.CHAIR)

@@ -129,6 +129,7 @@ DECLARED: dict[str, set[str]] = {
     "council_staff": {
         "absences.cancel_absence_for_member",
         "absences.list_meetings",
+        "absences.record_attendance",
         "absences.register_absence_for_member",
         "absences.show_attendance",
         "appointments.add_group_result",
