@@ -80,6 +80,7 @@ def _import_models() -> None:
     from portal.meeting_requests import models as _meeting_requests  # noqa: F401
     from portal.meetings import models as _meetings  # noqa: F401
     from portal.notifications import models as _notifications  # noqa: F401
+    from portal.participants import models as _participants  # noqa: F401
     from portal.proposals import models as _proposals  # noqa: F401
 
 
@@ -97,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.minutes.views import bp as minutes_bp
     from portal.notifications.views import bp as notifications_bp
     from portal.overview.views import bp as overview_bp
+    from portal.participants.views import bp as participants_bp
     from portal.proposals.views import bp as proposals_bp
     from portal.public.views import bp as public_bp
     from portal.publication.views import bp as publication_bp
@@ -107,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(leave_bp)
     app.register_blueprint(meeting_requests_bp)
     app.register_blueprint(absences_bp)
+    app.register_blueprint(participants_bp)
     for blueprint in (
         meetings_bp,
         agendas_bp,

@@ -71,6 +71,18 @@ def member_council_ids(person: Any, day: date | None = None) -> frozenset[int]:
     return cache[person.id, day]
 
 
+def participant_council_ids(person: Any) -> frozenset[int]:
+    """The councils whose meetings `person` may attend under rule 1.5 today (cached)."""
+    if not getattr(person, "is_authenticated", False):
+        return frozenset()
+    cache = g.setdefault("_participant_council_ids", {})
+    if person.id not in cache:
+        from portal.participants.queries import participant_council_ids as lookup
+
+        cache[person.id] = lookup(person.id, today())
+    return cache[person.id]
+
+
 @dataclass(frozen=True)
 class CouncilRoles:
     """The councils a person takes part in today, by role (council ids)."""
@@ -78,10 +90,11 @@ class CouncilRoles:
     member: frozenset[int]
     substitute: frozenset[int]  # personal substitute of a current member
     staff: frozenset[int]
+    participant: frozenset[int] = frozenset()  # rule 1.5: attends without a vote
 
     @property
     def council_ids(self) -> frozenset[int]:
-        return self.member | self.substitute | self.staff
+        return self.member | self.substitute | self.staff | self.participant
 
 
 def council_roles(person: Any) -> CouncilRoles:
@@ -93,7 +106,10 @@ def council_roles(person: Any) -> CouncilRoles:
         )
     )
     return CouncilRoles(
-        member_council_ids(person), frozenset(substitute), staff_council_ids(person)
+        member_council_ids(person),
+        frozenset(substitute),
+        staff_council_ids(person),
+        participant_council_ids(person),
     )
 
 
@@ -167,11 +183,18 @@ def can_build_agenda(person: Any, council: Council) -> bool:
     return is_staff(person, council) or is_chair(person, council)
 
 
+def is_participant(person: Any, council_id: int) -> bool:
+    """Rule 1.5: a member of KL's board or a committee from the region, who may attend and
+    reads the material like a member (closed items included), but has no vote."""
+    return council_id in participant_council_ids(person)
+
+
 def can_read_material(person: Any, meeting: Any) -> bool:
     """The meeting's full material: unpublished drafts staff shared and closed items (3.0)."""
     return (
         is_staff(person, meeting.council)
         or is_member(person, meeting.council_id)
+        or is_participant(person, meeting.council_id)
         or is_attending_substitute(person, meeting)
     )
 

@@ -69,8 +69,48 @@ def upgrade():
     with op.batch_alter_table('attendance_record', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_attendance_record_meeting_id'), ['meeting_id'], unique=False)
 
+    # Rule 1.5: members of KL's board and committees from the region who may attend.
+    op.create_table('participation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('council_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('basis', sa.String(length=200), nullable=False),
+    sa.Column('starts_on', sa.Date(), nullable=False),
+    sa.Column('ends_on', sa.Date(), nullable=True),
+    sa.Column('recorded_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['council_id'], ['council.id'], name=op.f('fk_participation_council_id_council')),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_participation_person_id_person')),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['person.id'], name=op.f('fk_participation_recorded_by_id_person')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_participation'))
+    )
+    with op.batch_alter_table('participation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_participation_council_id'), ['council_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_participation_person_id'), ['person_id'], unique=False)
+    op.create_table('participant_attendance',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('participation_id', sa.Integer(), nullable=False),
+    sa.Column('recorded_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_participant_attendance_meeting_id_meeting')),
+    sa.ForeignKeyConstraint(['participation_id'], ['participation.id'], name=op.f('fk_participant_attendance_participation_id_participation')),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['person.id'], name=op.f('fk_participant_attendance_recorded_by_id_person')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_participant_attendance')),
+    sa.UniqueConstraint('meeting_id', 'participation_id', name=op.f('uq_participant_attendance_meeting_id_participation_id'))
+    )
+    with op.batch_alter_table('participant_attendance', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_participant_attendance_meeting_id'), ['meeting_id'], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table('participant_attendance', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_participant_attendance_meeting_id'))
+    op.drop_table('participant_attendance')
+    with op.batch_alter_table('participation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_participation_person_id'))
+        batch_op.drop_index(batch_op.f('ix_participation_council_id'))
+    op.drop_table('participation')
     with op.batch_alter_table('attendance_record', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_attendance_record_meeting_id'))
     op.drop_table('attendance_record')

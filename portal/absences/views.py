@@ -34,6 +34,7 @@ from portal.councils.models import Council, Membership
 from portal.councils.queries import in_council
 from portal.extensions import db
 from portal.meetings.models import Meeting
+from portal.participants.queries import meeting_participants
 from portal.policy import COUNCIL_STAFF, SIGNED_IN, allow
 from portal.refusal import Refused
 from portal.rules.calendar import absence_deadline, local_date
@@ -258,6 +259,8 @@ def board_context(council: Council, meeting: Meeting, **extra: Any) -> dict[str,
         "begun": has_begun(meeting, utcnow()),
         # Rule 3.9: from the meeting's day staff record who actually attended.
         "on_the_day": local_date(utcnow()) >= local_date(meeting.starts_at),
+        # Rule 1.5: listed apart, with no vote and outside the quorum.
+        "participants": meeting_participants(meeting),
         **extra,
     }
 

@@ -12,6 +12,7 @@
                            "absent": [{"name", "substitute" (name or null)}],
                            "late": [{"name", "item" (first item's number)}] (optional),
                            "early": [{"name", "item" (last item's number)}] (optional),
+                           "participants": [name, ...] (rule 1.5, optional),
                            "leader": null | {"name", "office" (chair, vice_chair,
                                              convener or chosen)}}}
 

@@ -44,6 +44,7 @@ from portal.extensions import db
 from portal.meetings.models import Meeting
 from portal.notifications.models import NoticeKind
 from portal.notifications.operations import notify
+from portal.participants.queries import meeting_participants
 from portal.refusal import Refused
 from portal.rules.attendance import Attendance
 from portal.rules.voting import TOO_MANY, InvalidVotes, VoteResult, vote_result
@@ -126,6 +127,12 @@ def attendance_content(attendance: MeetingAttendance) -> dict[str, Any]:
             continue
         absent.append({"name": name, "substitute": attendee.name if attendee else None})
     content: dict[str, Any] = {"present": present, "absent": absent}
+    # Rule 1.5: the participants who came, listed apart (no vote, outside the quorum).
+    came = [
+        row.person.name for row, attended in meeting_participants(attendance.meeting) if attended
+    ]
+    if came:
+        content["participants"] = came
     if late or early:
         content |= {"late": late, "early": early}
     if attendance.has_chair_or_vice_chair:

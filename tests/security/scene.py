@@ -33,6 +33,7 @@ from portal.leave.models import LeaveKind
 from portal.meeting_requests import operations as request_operations
 from portal.notifications import operations as notifications
 from portal.notifications.models import NoticeKind
+from portal.participants import operations as participant_operations
 from portal.policy import today
 from portal.proposals import operations as proposals
 from portal.rules.calendar import COPENHAGEN
@@ -46,6 +47,7 @@ from tests.factories import (
     make_meeting,
     make_member,
     make_municipality,
+    make_person,
     make_staff,
     make_substitute,
 )
@@ -235,6 +237,15 @@ def build_scene() -> Scene:
     request = request_operations.start_request(
         council, f"{REQUEST_WORD} om trafik", by=seat.person, now=now
     )
+    # Rule 1.5: a member of KL's board from the region who may attend.
+    participation = participant_operations.add_participation(
+        council,
+        make_person(municipality=municipality),
+        "Medlem af KL's bestyrelse",
+        day - timedelta(days=30),
+        by=staff,
+        now=now,
+    )
     (notice,) = notifications.notify(
         [seat.person],
         NoticeKind.MEETING_CHANGED,
@@ -332,6 +343,7 @@ def build_scene() -> Scene:
         "call_in_id": call.id,
         "leave_id": leave.id,
         "request_id": request.id,
+        "participation_id": participation.id,
         "notice_id": notice.id,
         "token": token,
         "proposal_id": proposal.id,

@@ -53,11 +53,13 @@ from portal.meeting_requests import operations as request_operations
 from portal.meeting_requests.models import MeetingRequest
 from portal.meetings.models import Meeting
 from portal.notifications.models import Notice
+from portal.participants import operations as participant_operations
 from portal.proposals.models import Proposal
 from portal.types import utcnow
 from tests.appointments.election_scene import make_election
 from tests.appointments.scene import make_body
 from tests.conftest import portal_app, sign_in
+from tests.factories import make_person
 from tests.proposals.scene import submitted
 from tests.security.scene import bound_account
 
@@ -177,6 +179,14 @@ def build_world(app: Flask) -> World:
     request = request_operations.start_request(
         council, "Ekstraordinært møde", by=seat.person, now=utcnow()
     )
+    participation = participant_operations.add_participation(
+        council,
+        make_person(municipality=seat.municipality),
+        "Medlem af KL's bestyrelse",
+        today - timedelta(days=10),
+        by=staff,
+        now=utcnow(),
+    )
     body = make_body(council)
     appointment_round = appointment_operations.start_round(
         body, 1, by=staff, now=utcnow(), day=today
@@ -207,6 +217,7 @@ def build_world(app: Flask) -> World:
         "person_id": seat.person_id,
         "assignment_id": _first(select(SubstituteAssignment.id)),
         "leave_id": leave.id,
+        "participation_id": participation.id,
         "request_id": request.id,
         "call_in_id": call_in.id,
         "notice_id": _first(select(Notice.id).where(Notice.recipient_id == seat.person_id)),

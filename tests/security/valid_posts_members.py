@@ -31,11 +31,13 @@ from portal.meetings.models import Meeting, MeetingKind
 from portal.notifications import operations as notice_operations
 from portal.notifications.forms import CHOOSABLE_KINDS, INBOX_ONLY
 from portal.notifications.models import EmailStatus, Notice
+from portal.participants import operations as participant_operations
 from portal.proposals import operations as proposal_operations
 from portal.proposals.models import Proposal
 from portal.rules.calendar import COPENHAGEN
 from portal.types import utcnow
 from tests.conftest import sign_in
+from tests.factories import make_person
 from tests.proposals.scene import draft, tiny_pdf
 from tests.security.test_form_fuzz import World
 
@@ -161,6 +163,21 @@ VALID_POSTS: dict[str, ValidPost] = {
         staff,
         lambda w: {},
         url_values=ids(meeting_id="absence_meeting_id", membership_id="membership_id"),
+    ),
+    # Rule 1.5: participants from KL's board and committees, and who of them came.
+    "participants.list_participants": ValidPost(
+        staff,
+        lambda w: {
+            "person_id": str(w.ids["participant_person_id"]),
+            "basis": "Medlem af KL's bestyrelse",
+            "starts_on": today().isoformat(),
+        },
+    ),
+    "participants.end_participation": ValidPost(staff, lambda w: {"ends_on": today().isoformat()}),
+    "participants.record_participant_attendance": ValidPost(
+        staff,
+        lambda w: {"came": "yes"},
+        url_values=ids(meeting_id="minutes_meeting_id", participation_id="participation_id"),
     ),
     # Rule 3.9 on the day: who actually attended (a meeting that has been held).
     "absences.record_attendance": ValidPost(
@@ -496,6 +513,18 @@ def prepare(world: World) -> None:
     assert pending.decided_at is None, "a leave awaiting the council"
     world.ids["pending_leave_id"] = pending.id
     world.ids["staff_leave_membership_id"] = others[1].id
+
+    # Rule 1.5: one participant to end and note, one councillor of the region to register.
+    region = [s.municipality for s in seats]
+    world.ids["participation_id"] = participant_operations.add_participation(
+        world.council,
+        make_person(municipality=region[0]),
+        "Medlem af KL's bestyrelse",
+        today() - timedelta(days=60),
+        by=world.staff,
+        now=now,
+    ).id
+    world.ids["participant_person_id"] = make_person(municipality=region[1]).id
     world.ids["signer_id"] = others[1].person_id
 
     # A draft to submit, and a late draft (its meeting is past) to move to an open meeting.
