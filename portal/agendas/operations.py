@@ -189,8 +189,10 @@ def day_off_of(day: date | datetime | None) -> str | None:
         return None
     if isinstance(day, datetime):
         day = local_date(day)
-    name = day_off_name(day, str(get_locale() or "da"))
-    return name.lower() if name and str(get_locale() or "da") == "da" else name
+    language = str(get_locale() or "da")
+    name = day_off_name(day, language)
+    # Danish writes a holiday in lower case inside a sentence ("fristen er anden påskedag").
+    return name.lower() if name and language == "da" else name
 
 
 def end_of_day_text(moment: datetime) -> str:
@@ -539,7 +541,7 @@ def publish_agenda(
     again; a confirmed publication is on record with what was pending."""
     if meeting.cancelled_at is not None:
         raise Refused("", _("Mødet er aflyst, så dagsordenen kan ikke udsendes."))
-    if meeting.minutes_published_at is not None:
+    if agenda_closed(meeting):
         raise Refused("", _("Referatet er offentliggjort, så dagsordenen kan ikke rettes."))
     # Lock the meeting first: of two clicks on "Udsend", the second waits here and then
     # finds the first one's version (PostgreSQL; SQLite runs one writer at a time).

@@ -634,8 +634,10 @@ def meeting_for_placing(proposal: Proposal, now: datetime) -> Meeting:
     cancelled after the proposal came in or its agenda is closed because its minutes are
     published (rule 3.4), the next ordinary meeting that has not begun (our reading of rule
     3.2: a timely proposal must end up on an agenda)."""
+    from portal.agendas.operations import agenda_closed
+
     meeting = proposal.meeting
-    closed = meeting.minutes_published_at is not None
+    closed = agenda_closed(meeting)
     if meeting.cancelled_at is None and not closed:
         return meeting
     replacement = db.session.scalar(
