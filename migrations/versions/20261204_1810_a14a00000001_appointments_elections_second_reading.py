@@ -1,9 +1,9 @@
 """Appointments elections second reading (rules 3.8 and 1.4)
 
-Rule 3.8: an appointment round may be an agreement of all members present (method
-'agreement'); a proportional round's groups join in joint groups (valggrupper, the column
-'alliances' renamed 'joint_groups'); a seat won by a joint group records its groups; a published
-appointment can be ended (date, reason). Rule 1.4: an electoral alliance records when the
+Rule 3.8: an appointment round may be an agreement of all members present ('agreement',
+recorded without a vote); a proportional round's groups join in joint groups (valggrupper:
+the column 'alliances' renamed 'joint_groups'); a seat won by a joint group records its groups;
+a published appointment can be ended (date, reason). Rule 1.4: an electoral alliance records when the
 secretariat received the notice ('received_at', filled from 'registered_at' for those on record).
 
 Revision ID: a14a00000001
@@ -22,19 +22,12 @@ branch_labels = None
 depends_on = None
 
 
-OLD_METHODS = ('majority', 'proportional')
-NEW_METHODS = OLD_METHODS + ('agreement',)
 END_REASONS = ('left_council', 'resigned', 'replaced', 'body_changed', 'other')
-
-
-def _method_check(values):
-    return "method IN (" + ", ".join(f"'{value}'" for value in values) + ")"
 
 
 def upgrade():
     with op.batch_alter_table('appointment_round', schema=None) as batch_op:
-        batch_op.drop_constraint(op.f('ck_appointment_round_appointment_method'), type_='check')
-        batch_op.create_check_constraint('appointment_method', _method_check(NEW_METHODS))
+        batch_op.add_column(sa.Column('agreement', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.alter_column('alliances', new_column_name='joint_groups', existing_type=sa.JSON())
 
     with op.batch_alter_table('appointment', schema=None) as batch_op:
@@ -66,13 +59,6 @@ def downgrade():
         batch_op.drop_column('ended_on')
         batch_op.drop_column('joint_group_ids')
 
-    # An agreement cannot be told apart from a vote in the old schema: it becomes the method
-    # its number of seats would have had.
-    op.execute(
-        "UPDATE appointment_round SET method = CASE WHEN seats = 1 THEN 'majority' "
-        "ELSE 'proportional' END WHERE method = 'agreement'"
-    )
     with op.batch_alter_table('appointment_round', schema=None) as batch_op:
         batch_op.alter_column('joint_groups', new_column_name='alliances', existing_type=sa.JSON())
-        batch_op.drop_constraint(op.f('ck_appointment_round_appointment_method'), type_='check')
-        batch_op.create_check_constraint('appointment_method', _method_check(OLD_METHODS))
+        batch_op.drop_column('agreement')

@@ -14,7 +14,7 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.councils.models import Council, Group, Municipality, Person, enum_column
@@ -24,12 +24,11 @@ from portal.types import UTCDateTime, utcnow
 
 class AppointmentMethod(enum.StrEnum):
     """Rule 3.8: one representative by majority vote (§ 24 stk. 1), several for the same post
-    by proportional representation (§ 24 stk. 3); an appointment all members present agree on
-    is recorded without a vote (aftalevalg)."""
+    by proportional representation (§ 24 stk. 3). An appointment all members present agree on
+    is recorded without a vote: `AppointmentRound.agreement`."""
 
     MAJORITY = "majority"
     PROPORTIONAL = "proportional"
-    AGREEMENT = "agreement"
 
 
 def method_for(seats: int) -> AppointmentMethod:
@@ -89,6 +88,9 @@ class AppointmentRound(db.Model):
     status: Mapped[RoundStatus] = mapped_column(
         enum_column(RoundStatus, "appointment_round_status"), default=RoundStatus.OPEN
     )
+    # Rule 3.8: all members present agreed on whom to appoint (aftalevalg): recorded without a
+    # vote, decided from the start; `method` is then what a vote would have been.
+    agreement: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Majority vote: the KKR members present (rounds 1–2 need a majority of them).
     members_present: Mapped[int | None] = mapped_column(Integer)
     # Proportional: [{"group_id", "letter", "name", "votes"}], votes = the group's KKR members

@@ -131,26 +131,27 @@ def start_round(
                 seats=body.seats,
             ),
         )
-    method = AppointmentMethod.AGREEMENT if agreement else method_for(seats)
+    method = method_for(seats)
     appointment_round = AppointmentRound(
         council_id=body.council_id,
         body=body,
         method=method,
         seats=seats,
         status=RoundStatus.OPEN,
+        agreement=agreement,
         created_at=now,
         created_by_id=by.id,
     )
-    if method is AppointmentMethod.PROPORTIONAL:
-        appointment_round.votes = initial_votes(body.council, day)
-        appointment_round.joint_groups = []
-    elif method is AppointmentMethod.MAJORITY:
-        appointment_round.ballots = []
-    else:
+    if agreement:
         # rule 3.8: agreed by all members present, so recorded without a vote
         appointment_round.result = {"agreement": True}
         appointment_round.status = RoundStatus.DECIDED
         appointment_round.decided_at = now
+    elif method is AppointmentMethod.PROPORTIONAL:
+        appointment_round.votes = initial_votes(body.council, day)
+        appointment_round.joint_groups = []
+    else:
+        appointment_round.ballots = []
     db.session.add(appointment_round)
     audit.record(
         "appointment_round_started", appointment_round, after=audit.snapshot(appointment_round)
@@ -226,7 +227,9 @@ def name_person(
     if len(named) >= appointment_round.seats:
         raise Refused("", _("Alle rundens pladser er besat."))
     joint_group_ids: list[int] | None = None
-    if appointment_round.method is AppointmentMethod.MAJORITY:
+    if appointment_round.agreement:
+        pass  # rule 3.8: whoever all present agreed on, for any group or none
+    elif appointment_round.method is AppointmentMethod.MAJORITY:
         if person.id != (appointment_round.result or {}).get("elected"):
             raise Refused("person_id", _("Kun den valgte kan udpeges ved flertalsvalg."))
     elif appointment_round.method is AppointmentMethod.PROPORTIONAL:
@@ -406,16 +409,16 @@ def reset_round(
     appointment_round.lot_drawn_at = None
     appointment_round.lot_recorded_by_id = None
     appointment_round.decided_at = None
-    if appointment_round.method is AppointmentMethod.PROPORTIONAL:
-        appointment_round.votes = initial_votes(appointment_round.council, day)
-        appointment_round.joint_groups = []
-    elif appointment_round.method is AppointmentMethod.MAJORITY:
-        appointment_round.ballots = []
-        appointment_round.members_present = None
-    else:  # an agreement has no votes to start over: it stays decided
+    if appointment_round.agreement:  # no votes to start over: it stays decided
         appointment_round.result = {"agreement": True}
         appointment_round.status = RoundStatus.DECIDED
         appointment_round.decided_at = now
+    elif appointment_round.method is AppointmentMethod.PROPORTIONAL:
+        appointment_round.votes = initial_votes(appointment_round.council, day)
+        appointment_round.joint_groups = []
+    else:
+        appointment_round.ballots = []
+        appointment_round.members_present = None
     audit.record(
         "appointment_round_reset",
         appointment_round,

@@ -367,11 +367,11 @@ class RoundView:
 
     @property
     def groups_with_seats(self) -> bool:
-        return self.round.method is AppointmentMethod.PROPORTIONAL
+        return self.round.method is AppointmentMethod.PROPORTIONAL and not self.round.agreement
 
     @property
     def agreement(self) -> bool:
-        return self.round.method is AppointmentMethod.AGREEMENT
+        return self.round.agreement
 
     @property
     def open_seats(self) -> int:
@@ -425,7 +425,8 @@ def round_view(appointment_round: AppointmentRound, day: date) -> RoundView:
     people: dict[int, Person] = {}
     eligible: list[Person] = []
     result = appointment_round.result or {}
-    method = appointment_round.method
+    # An agreement (rule 3.8) has no votes: neither a vote's workings nor its limits apply.
+    method = None if appointment_round.agreement else appointment_round.method
     if method is AppointmentMethod.PROPORTIONAL:
         for key, group_id in result.get("group_ids", {}).items():
             group = groups.get(group_id)

@@ -205,7 +205,8 @@ def test_rule_3_8_an_appointment_agreed_by_all_present_is_recorded_without_a_vot
     )
     assert response.status_code == 303
     [appointment_round] = body_rounds(body)
-    assert appointment_round.method is AppointmentMethod.AGREEMENT
+    assert appointment_round.agreement
+    assert appointment_round.method is AppointmentMethod.PROPORTIONAL  # what a vote would be
     assert appointment_round.status is RoundStatus.DECIDED and appointment_round.decided_at
     page = staff_client.get(scene.round_url(appointment_round)).get_data(as_text=True)
     assert "Aftalevalg" in page and "registreret uden afstemning" in page
