@@ -92,11 +92,14 @@ def build_demo_election(
     while not is_working_day(meeting_day):
         meeting_day += timedelta(days=1)
     operations.set_constituting_meeting(election, _at(meeting_day, 10))
+    # Rule 1.4: the notice reached the secretariat by e-mail one afternoon; staff typed it in
+    # the next morning. The deadline is judged on the first.
     operations.register_alliance(
         election,
         [results[letter] for letter in ALLIANCE],
         by=staff,
         now=_at(meeting_day - timedelta(days=14), 11),
+        received_at=_at(meeting_day - timedelta(days=15), 16),
     )
     operations.record_chair_election(
         election,

@@ -136,10 +136,31 @@ class AllianceForm(PortalForm):
         option_widget=CheckboxInput(),
         validators=[InputRequired(_l("Vælg mindst to grupper."))],
     )
+    # Rule 1.4: the deadline is judged on when the secretariat received the notice.
+    received_at = DateTimeLocalField(
+        _l("Modtaget af sekretariatet"),
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        validators=[Optional()],
+        description=_l(
+            "Dato og klokkeslæt, hvor anmeldelsen kom til sekretariatet, fx når e-mailen "
+            "blev modtaget. Fristen regnes fra dette tidspunkt (regel 1.4). Tomt: nu."
+        ),
+    )
 
     def validate_groups(self, field: SelectMultipleField) -> None:
         if len(field.data or []) < 2:
             raise ValidationError(_l("Vælg mindst to grupper."))
+
+    def validate_received_at(self, field: DateTimeLocalField) -> None:
+        if field.data is not None:
+            require_wall_time(field.data.date(), field.data.time())
+
+    def received_moment(self) -> datetime | None:
+        """The moment typed on the Copenhagen clock, in UTC; None when left empty (only after
+        the form validated)."""
+        if self.received_at.data is None:
+            return None
+        return copenhagen_moment(self.received_at.data.date(), self.received_at.data.time())
 
 
 class ChairElectedForm(PortalForm):

@@ -33,6 +33,7 @@ from portal.elections.models import (
 from portal.extensions import db
 from portal.refusal import Refused
 from portal.rules.calendar import (
+    COPENHAGEN,
     alliance_deadline,
     constituting_meeting_latest,
     is_in_time,
@@ -278,10 +279,48 @@ def _refuse_after_alliance_deadline(election: Election, now: datetime, field: st
 
 
 def register_alliance(
-    election: Election, results: list[ElectionGroupResult], *, by: Person, now: datetime
+    election: Election,
+    results: list[ElectionGroupResult],
+    *,
+    by: Person,
+    now: datetime,
+    received_at: datetime | None = None,
 ) -> ElectoralAlliance:
+    """Rule 1.4: an electoral alliance, notified to the secretariat at `received_at` (default:
+    now). The deadline is judged on that moment, not on when staff type the notice in; a
+    moment in the future is refused, and so is a notice once the chair election is under way."""
+    received_at = now if received_at is None else received_at
     refuse_unless_confirmed(election)
-    _refuse_after_alliance_deadline(election, now, "groups")
+    if received_at > now:
+        raise Refused(
+            "received_at",
+            _(
+                "Tidspunktet for modtagelsen kan ikke ligge i fremtiden. Skriv, hvornår "
+                "sekretariatet modtog anmeldelsen."
+            ),
+        )
+    if election.constituting_meeting_at is None:
+        raise Refused("groups", _("Fastsæt først tidspunktet for det konstituerende møde."))
+    deadline = alliance_deadline(election.constituting_meeting_at)
+    if not is_in_time(received_at, deadline):
+        raise Refused(
+            "received_at",
+            _(
+                "Fristen for at anmelde valgforbund var %(deadline)s, 3 hverdage før det "
+                "konstituerende møde (regel 1.4). Sekretariatet modtog anmeldelsen %(received)s, "
+                "efter fristen, så valgforbundet kan ikke anmeldes.",
+                deadline=local_text(deadline),
+                received=local_text(received_at),
+            ),
+        )
+    if election_queries.chair_election_of(election) is not None:
+        raise Refused(
+            "groups",
+            _(
+                "Valget af formand og næstformand er allerede i gang eller registreret. Et "
+                "valgforbund kan ikke længere anmeldes."
+            ),
+        )
     if len(results) < 2:
         raise Refused("groups", _("Vælg mindst to grupper."))
     allied = election_queries.allied_result_ids(election)
@@ -297,6 +336,7 @@ def register_alliance(
     alliance = ElectoralAlliance(
         council_id=election.council_id,
         election=election,
+        received_at=received_at,
         registered_at=now,
         registered_by_id=by.id,
         groups=list(results),
@@ -308,6 +348,11 @@ def register_alliance(
         after={**audit.snapshot(alliance), "groups": [r.name for r in results]},
     )
     return alliance
+
+
+def local_text(moment: datetime) -> str:
+    """A moment as Copenhagen's clock shows it, to the second (a deadline is 23:59:59)."""
+    return moment.astimezone(COPENHAGEN).strftime("%d.%m.%Y kl. %H:%M:%S")
 
 
 def withdraw_alliance(alliance: ElectoralAlliance, *, now: datetime) -> None:

@@ -427,7 +427,11 @@ def constitution_context(council: Council, election: Election, **forms: Any) -> 
         formdata=None,
         starts_at=meeting_at.astimezone(COPENHAGEN).replace(tzinfo=None) if meeting_at else None,
     )
-    alliance_form = forms.get("alliance_form") or AllianceForm(formdata=None)
+    alliance_form = forms.get("alliance_form") or AllianceForm(
+        formdata=None,
+        # rule 1.4: when the secretariat received the notice; by default now
+        received_at=now.astimezone(COPENHAGEN).replace(tzinfo=None, second=0, microsecond=0),
+    )
     allied = election_queries.allied_result_ids(election)
     alliance_form.groups.choices = [
         SelectChoice(r.id, r.label) for r in results if r.id not in allied
@@ -494,7 +498,11 @@ def register_alliance(council: Council, election_id: int):  # noqa: ANN201
     return answer(
         form,
         lambda: election_operations.register_alliance(
-            election, [by_id[i] for i in form.groups.data], by=me(), now=utcnow()
+            election,
+            [by_id[i] for i in form.groups.data],
+            received_at=form.received_moment(),
+            by=me(),
+            now=utcnow(),
         ),
         _("Valgforbundet er anmeldt."),
         constitution_url(election, "alliances"),

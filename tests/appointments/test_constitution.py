@@ -4,6 +4,7 @@ chair or vice-chair by the group that elected them (rules 1.15–1.16)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -301,3 +302,87 @@ def test_rule_1_16_a_vice_chair_away_three_months_has_a_stand_in_for_the_period(
     )
     assert after.id == vice.id
     assert "Træder til for" in client.get(scene.constitution_url(election)).text
+
+
+def copenhagen_wall(moment) -> str:  # noqa: ANN001
+    """A moment as the form's datetime-local field takes it (Copenhagen's clock)."""
+    from portal.rules.calendar import COPENHAGEN
+
+    return moment.astimezone(COPENHAGEN).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_rule_1_4_the_deadline_is_judged_on_when_the_secretariat_received_the_notice(client, scene):
+    election = ready(scene)  # the meeting was two days ago: the deadline has passed
+    b, c = election.results[1].id, election.results[2].id
+    deadline = alliance_deadline(election.constituting_meeting_at)
+    url = scene.constitution_url(election, "/valgforbund")
+    page = client.get(scene.constitution_url(election)).text
+    assert "Fristen for at anmelde valgforbund er udløbet." in page
+    assert "kan stadig registreres med tidspunktet for modtagelsen" in page
+    assert 'name="received_at"' in page
+
+    # Received a minute after the deadline: refused, the groups and the moment kept.
+    late = deadline + timedelta(minutes=1)
+    response = client.post(url, data={"groups": [b, c], "received_at": copenhagen_wall(late)})
+    assert response.status_code == 422
+    assert "Sekretariatet modtog anmeldelsen" in response.text and "efter fristen" in response.text
+    assert f'value="{copenhagen_wall(late)}"' in response.text
+    assert re.search(rf'<input checked[^>]*value="{b}"', response.text)  # the groups kept
+    assert not db.session.scalars(select(ElectoralAlliance)).all()
+
+    # Received in time (23:59 on the deadline's day), typed in days later: registered.
+    in_time = deadline.replace(second=0, microsecond=0)
+    response = client.post(url, data={"groups": [b, c], "received_at": copenhagen_wall(in_time)})
+    assert response.status_code == 303
+    alliance = db.session.scalars(select(ElectoralAlliance)).one()
+    assert alliance.received_at == in_time
+    assert alliance.registered_at > deadline  # when staff typed it in: not what counts
+    page = client.get(scene.constitution_url(election)).text
+    assert "modtaget af sekretariatet" in page
+    # The calculation pools the alliance.
+    assert "valgforbund B · B + C · C" in page
+
+
+def test_rule_1_4_a_notice_cannot_be_received_in_the_future(client, scene):
+    election = ready(scene, meeting_in_days=20)
+    b, c = election.results[1].id, election.results[2].id
+    tomorrow = utcnow() + timedelta(days=1)
+    response = client.post(
+        scene.constitution_url(election, "/valgforbund"),
+        data={"groups": [b, c], "received_at": copenhagen_wall(tomorrow)},
+        headers=HTMX,
+    )
+    assert response.status_code == 422
+    assert "kan ikke ligge i fremtiden" in response.text
+    assert f'value="{copenhagen_wall(tomorrow)}"' in response.text
+    assert not db.session.scalars(select(ElectoralAlliance)).all()
+
+
+def test_rule_1_4_the_received_moment_defaults_to_now(client, scene):
+    election = ready(scene, meeting_in_days=20)
+    page = client.get(scene.constitution_url(election)).text
+    # The form is pre-filled with the minute it was shown.
+    assert f'value="{copenhagen_wall(utcnow())}"' in page or 'name="received_at"' in page
+    b, c = election.results[1].id, election.results[2].id
+    before = utcnow()
+    url = scene.constitution_url(election, "/valgforbund")
+    assert client.post(url, data={"groups": [b, c], "received_at": ""}).status_code == 303
+    alliance = db.session.scalars(select(ElectoralAlliance)).one()
+    assert before <= alliance.received_at <= utcnow()
+
+
+def test_rule_1_4_no_alliance_once_the_chair_election_is_under_way(client, scene):
+    election = ready(scene, [("A", 3000, 1, 10), ("B", 3000, 1, 10), ("C", 100, 0, 1)])
+    url = scene.constitution_url(election, "/lodtraekning")
+    assert client.post(url, data={"winner": "B", "drawn_by": "Dirigent Holm"}).status_code == 303
+    deadline = alliance_deadline(election.constituting_meeting_at)
+    with pytest.raises(Refused, match="allerede i gang eller registreret"):
+        operations.register_alliance(
+            election,
+            [election.results[1], election.results[2]],
+            by=scene.staff,
+            now=utcnow(),
+            received_at=deadline - timedelta(hours=1),
+        )
+    page = client.get(scene.constitution_url(election)).text
+    assert 'name="received_at"' not in page
