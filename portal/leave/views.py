@@ -63,7 +63,7 @@ def register_leave():  # noqa: ANN201
         )
 
     return form_page(
-        "absences/leave.html",
+        "leave/leave.html",
         form,
         register,
         leave_success,
@@ -110,7 +110,7 @@ def list_council_leaves(council: Council):  # noqa: ANN201
     form = LeaveForm(starts_on=today())
     form.membership_id.choices = member_choices(council)
     return form_page(
-        "absences/leave_admin.html",
+        "leave/leave_admin.html",
         form,
         lambda: operations.register_leave(
             load(Membership, council, form.membership_id.data),

@@ -8,7 +8,8 @@ import threading
 import click
 from flask.cli import AppGroup
 
-from portal.notifications import delivery, reminders
+from portal import reminders
+from portal.notifications import delivery
 from portal.types import utcnow
 
 notifications_cli = AppGroup("notifications", help="Påmindelser og udsendelse af e-mails.")

@@ -673,7 +673,7 @@ def test_a_person_without_a_seat_is_told_so(client, council):
 def test_rule_1_6_an_unanswered_leave_gives_one_reminder_not_one_per_meeting(
     mayor, meetings, staff
 ):
-    from portal.notifications.reminders import tick
+    from portal.reminders import tick
 
     substitute = substitute_of(mayor)
     leave_for(mayor)

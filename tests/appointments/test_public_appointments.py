@@ -11,7 +11,7 @@ from sqlalchemy import select
 from portal.appointments.models import Appointment
 from portal.extensions import db
 from portal.notifications.models import Notice, NoticeKind
-from portal.notifications.reminders import tick
+from portal.reminders import tick
 from portal.policy import today
 from portal.types import utcnow
 from tests.appointments.scene import Scene, build_scene, make_body

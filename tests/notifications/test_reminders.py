@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from portal import create_app
 from portal.extensions import db
 from portal.notifications.models import EmailStatus, Notice, NoticeKind, ReminderSent
-from portal.notifications.reminders import tick
+from portal.reminders import tick
 from portal.rules.calendar import COPENHAGEN, proposal_deadline
 from tests.conftest import test_settings
 from tests.factories import make_council, make_meeting, make_member, make_staff

@@ -1,5 +1,8 @@
 """Reminders given by `flask --app portal notifications tick`, meant to run every minute.
 
+The job reads several areas (meetings, absences, appointments), so it sits above them; the
+outbox (portal.notifications) only carries what it decides to send.
+
 Each reminder is recorded in `ReminderSent` in the same transaction as its notice; the unique
 constraint on that record makes a second tick, or two at once, skip what was already given.
 """
