@@ -137,6 +137,7 @@ DECLARED: dict[str, set[str]] = {
         "appointments.create_body",
         "appointments.edit_body",
         "appointments.edit_group_result",
+        "appointments.end_appointment",
         "appointments.import_results",
         "appointments.list_bodies",
         "appointments.list_elections",

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 
 from portal.appointments import operations as appointment_operations
-from portal.appointments.models import AppointmentRound, RegionalBody
+from portal.appointments.models import Appointment, AppointmentRound, RegionalBody
 from portal.appointments.queries import eligible_people
 from portal.councils.models import (
     CouncilOffice,
@@ -152,6 +152,24 @@ def _prepare_rounds(world: World) -> None:
     }
 
 
+def _prepare_ending(world: World) -> None:
+    """Rule 3.8: a body with a published appointment, which staff may end."""
+    body = make_body(world.council, "Regionalt udviklingsråd", seats=2)
+    person = eligible_people(world.council)[3]
+    appointment = Appointment(
+        council_id=world.council.id,
+        body=body,
+        person=person,
+        municipality_id=person.municipality_id,
+        starts_on=TERM[0],
+        ends_on=TERM[1],
+        published_at=utcnow(),
+    )
+    db.session.add(appointment)
+    db.session.flush()
+    world.ids |= {"ending_body": body.id, "published_appointment": appointment.id}
+
+
 def _prepare_elections(world: World) -> None:
     past_meeting = today() - timedelta(days=2)
     draft = db.session.get(Election, world.ids["election_id"])
@@ -233,6 +251,7 @@ def prepare(world: World) -> None:
     with a chair tie and one with its chair and vice-chair elected."""
     _prepare_council(world)
     _prepare_rounds(world)
+    _prepare_ending(world)
     _prepare_elections(world)
     db.session.commit()
 
@@ -399,6 +418,12 @@ APPOINTMENTS: dict[str, ValidPost] = {
     # Waiting for its lot: starting over is allowed until someone is named.
     "appointments.reset_round": ValidPost(
         staff, lambda w: {}, url_values=lambda w: ids(w, round_id="lot_round")
+    ),
+    # Rule 3.8: a published appointment ends early (its last day, a reason from the list).
+    "appointments.end_appointment": ValidPost(
+        staff,
+        lambda w: {"ended_on": "2027-06-30", "reason": "resigned"},
+        url_values=lambda w: ids(w, body_id="ending_body", appointment_id="published_appointment"),
     ),
 }
 
