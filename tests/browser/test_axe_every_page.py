@@ -112,6 +112,8 @@ OWN_PAGES = {
 }
 MINUTES_ENDPOINTS = {"minutes.show_editor", "minutes.show_minutes", "minutes.show_minutes_version"}
 MINUTES_ENDPOINTS |= {"publication.show_minutes", "absences.show_attendance"}
+# Who actually attended is recorded for a meeting that has been held (rule 3.9).
+MINUTES_ENDPOINTS |= {"absences.record_attendance"}
 
 
 @dataclass
