@@ -13,7 +13,7 @@ from portal.proposals import arrival, operations
 from portal.proposals.models import ProposalStatus
 from portal.types import utcnow
 from tests.conftest import sign_in
-from tests.factories import make_meeting
+from tests.factories import make_meeting, make_member
 from tests.proposals.scene import Scene, draft
 from tests.proposals.test_rule_3_2_member import form_for, proposal_data, the_proposal
 
@@ -84,3 +84,20 @@ def test_rule_3_2_the_submit_button_judges_the_arrival_too(
     assert response.status_code == 303
     assert proposal.status is ProposalStatus.SUBMITTED
     assert proposal.submitted_at == deadline
+
+
+def test_rule_3_2_thirty_three_members_in_the_last_second_are_all_in_time(
+    client, scene: Scene, monkeypatch: pytest.MonkeyPatch
+):
+    """Issue #14: 33 members submitting in the deadline's last second, handled one after the
+    other well after midnight, were partly saved as late. Each request's own arrival decides."""
+    soon = make_meeting(scene.council, days_ahead=5)
+    deadline = operations.deadline_of(soon)
+    members = [make_member(scene.council).person for _ in range(33)]
+    proposals = [draft(person, soon, now=deadline - timedelta(hours=2)) for person in members]
+    for number, (person, proposal) in enumerate(zip(members, proposals, strict=True)):
+        sign_in(client, person)
+        arriving_at(monkeypatch, deadline - timedelta(milliseconds=990 - number * 30))
+        assert client.post(f"/forslag/{proposal.id}/indsend").status_code == 303
+    assert all(proposal.status is ProposalStatus.SUBMITTED for proposal in proposals)
+    assert all(proposal.submitted_at <= deadline for proposal in proposals)
