@@ -70,9 +70,13 @@ def test_rule_3_4_a_timely_proposal_goes_on_the_next_agenda_not_the_closed_one(
     held_with_minutes(scene)
     following = make_meeting(scene.council, days_ahead=60)
     sign_in(client, scene.staff)
+    page = text(client.get(f"/kkr/{scene.council.slug}/admin/forslag/{proposal.id}"))
+    assert "dets dagsorden er lukket (regel 3.4)" in page and "det næste ordinære møde" in page
     url = f"/kkr/{scene.council.slug}/admin/forslag/{proposal.id}/placer"
     response = client.post(url, data={"version": proposal.version})
     assert response.status_code == 303
+    told = text(client.get(response.headers["Location"]))
+    assert "Forslaget er sat på dagsordenen for mødet" in told
     assert proposal.status is ProposalStatus.PLACED
     assert proposal.agenda_item.meeting_id == following.id
     assert proposal.meeting_id == following.id
