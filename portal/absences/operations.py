@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from babel.dates import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -26,16 +25,11 @@ from portal.councils.models import Membership, Person, SubstituteAssignment, act
 from portal.councils.queries import staff_of
 from portal.extensions import db
 from portal.meetings.models import Meeting
+from portal.meetings.wording import when
 from portal.notifications.models import NoticeKind
 from portal.notifications.operations import notify
 from portal.refusal import Refused
-from portal.rules.calendar import COPENHAGEN, absence_deadline, local_date
-
-
-def when(meeting: Meeting) -> str:
-    return format_datetime(
-        meeting.starts_at.astimezone(COPENHAGEN), "EEEE d. MMMM y 'kl.' HH:mm", locale="da"
-    )
+from portal.rules.calendar import absence_deadline, local_date
 
 
 def standing_absence(meeting: Meeting, membership: Membership) -> Absence | None:

@@ -23,9 +23,11 @@ from portal.absences.models import (
 from portal.agendas.models import AgendaItem
 from portal.councils.models import CouncilOffice, Membership, MembershipKind, Person, active_on
 from portal.councils.queries import current_memberships, current_substitutes
+from portal.councils.seating import council_size
 from portal.elections.queries import current_holding, mayors_of
 from portal.extensions import db
 from portal.leave.models import Leave, LeaveStatus
+from portal.meetings import operations as meeting_operations
 from portal.meetings.models import Meeting, MeetingKind
 from portal.rules.attendance import (
     COUNTS_AS_PRESENT,
@@ -295,7 +297,7 @@ def meeting_attendance(meeting: Meeting) -> MeetingAttendance:
     return MeetingAttendance(
         meeting,
         seats,
-        forecast(seat.state for seat in seats),
+        forecast((seat.state for seat in seats), council_size(meeting.council, day)),
         office_holders(meeting, memberships),
         convener_of(meeting),
     )
@@ -381,3 +383,14 @@ def council_meetings(council_id: int, since: datetime) -> list[Meeting]:
             .order_by(Meeting.starts_at)
         )
     )
+
+
+def called_in_substitutes(meeting: Meeting) -> list[tuple[Person, str]]:
+    """The substitutes called in for a meeting, in the order they were called, each with the
+    link to their call-in: they hear of every change to it (portal.meetings)."""
+    calls = sorted(standing_call_ins(meeting).values(), key=lambda call: call.id)
+    return [(call.substitute, f"/indkaldelser/{call.id}") for call in calls]
+
+
+# The meeting plan tells the substitutes called in of a change; it does not import this area.
+meeting_operations.HEARS_OF_CHANGES.append(called_in_substitutes)

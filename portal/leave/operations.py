@@ -256,6 +256,54 @@ def call_in_for_decisions(council: Council, now: datetime) -> list[SubstituteCal
     return [call for leave in leaves for call in call_in_for_leave(leave, now, only=deciding)]
 
 
+def withdraw_outside_leave(meeting: Meeting, now: datetime) -> list[SubstituteCallIn]:
+    """A meeting moved out of a leave (or made a kind no leave reaches): the substitutes
+    called in for the leave are not needed any more, and are told so. A leave awaiting the
+    council keeps its substitute on the meeting that decides it (rule 1.7)."""
+    day = local_date(meeting.starts_at)
+    rows = db.session.execute(
+        select(SubstituteCallIn, Leave)
+        .join(Leave, Leave.id == SubstituteCallIn.leave_id)
+        .where(
+            SubstituteCallIn.meeting_id == meeting.id,
+            SubstituteCallIn.answer != CallInAnswer.WITHDRAWN,
+        )
+    ).all()
+    withdrawn = []
+    deciding: Meeting | None = None
+    for call, leave in rows:
+        in_period = leave.starts_on <= day <= leave.ends_on and meeting.kind in LEAVE_MEETING_KINDS
+        if in_period and leave.status is LeaveStatus.APPLIES:
+            continue
+        if in_period and leave.status is LeaveStatus.AWAITING_DECISION:
+            deciding = deciding or decision_meeting(leave.council, now)
+            if deciding is not None and deciding.id == meeting.id:
+                continue
+        before = audit.snapshot(call)
+        call.answer, call.answered_at = CallInAnswer.WITHDRAWN, now
+        audit.record(
+            "substitute_call_in_withdrawn", call, before=before, after=audit.snapshot(call)
+        )
+        notify(
+            [call.substitute],
+            NoticeKind.SUBSTITUTE_CALLED_IN,
+            subject=_("Du er ikke længere indkaldt %(when)s", when=when(meeting)),
+            body=_(
+                "%(council)ss møde er flyttet til %(when)s, %(place)s, uden for %(member)ss "
+                "orlov. %(member)s deltager selv, så du er ikke længere indkaldt.",
+                council=meeting.council.name,
+                when=when(meeting),
+                place=meeting.location,
+                member=call.membership.person.name,
+            ),
+            link=f"/indkaldelser/{call.id}",
+            council=meeting.council,
+            meeting=meeting,
+        )
+        withdrawn.append(call)
+    return withdrawn
+
+
 def called_in_text(calls: list[SubstituteCallIn]) -> str:
     if not calls:
         return _("Der er ingen planlagte møder i perioden endnu.")

@@ -3,43 +3,48 @@
 Each action writes its audit row and its notices in the request's transaction (outbox): the
 change and the notices about it exist together or not at all. Members and the substitutes
 called in hear of every change and cancellation (NoticeKind.MEETING_CHANGED). The plan also
-drives two things of the absence area: a meeting planned or moved into a member's applying
-leave calls the substitute in (rules 1.6–1.7), and a leave awaiting the council gets its agenda
-item on the next ordinary meeting (rule 1.7, portal/leave/agenda.py).
+drives the leave area (portal.leave): a meeting planned or moved into a member's leave calls
+the substitute in (rules 1.6–1.7), one moved out of it lets them go, and a leave awaiting the
+council gets its agenda item on the first coming meeting (rule 1.7, portal/leave/agenda.py).
+The plan does not know the absence area: whoever else must hear of a change (a substitute
+called in) is added by that area through `HEARS_OF_CHANGES`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from babel.dates import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from portal import audit
-from portal.absences.models import CallInAnswer, SubstituteCallIn
-from portal.absences.operations import when
-from portal.absences.queries import standing_call_ins
 from portal.agendas.models import AgendaItem
 from portal.councils.models import Council, Membership, Person, active_on
 from portal.extensions import db
 from portal.labels import label
 from portal.leave import agenda as leave_agenda
-from portal.leave.models import Leave, LeaveStatus
 from portal.leave.operations import (
-    LEAVE_MEETING_KINDS,
     call_in_for_decisions,
     call_in_for_meeting,
     lock,
+    withdraw_outside_leave,
 )
 from portal.meetings.models import Meeting, MeetingKind
+from portal.meetings.wording import when, when_at
 from portal.notifications.models import NoticeKind
 from portal.notifications.operations import notify
 from portal.refusal import Refused
-from portal.rules.calendar import COPENHAGEN, local_date
+from portal.rules.calendar import local_date
 
-WHEN_PATTERN = "EEEE d. MMMM y 'kl.' HH:mm"
+if TYPE_CHECKING:
+    from portal.absences.models import SubstituteCallIn  # noqa: F401 (annotations)
+
+# Who else hears of a change to a meeting, besides its members: each function gives
+# (person, link to their page of the meeting). The absence area adds the substitutes called in.
+HEARS_OF_CHANGES: list[Callable[[Meeting], list[tuple[Person, str]]]] = []
 
 
 @dataclass
@@ -60,11 +65,6 @@ class PlanChange:
 def member_link(meeting: Meeting) -> str:
     """A member's page of the meeting: its time and place, and their absence (rule 3.9)."""
     return f"/moeder/{meeting.id}/afbud"
-
-
-def call_in_link(call: SubstituteCallIn) -> str:
-    """A called-in substitute's page of the meeting: the call-in and their answer."""
-    return f"/indkaldelser/{call.id}"
 
 
 # --- the rules of the plan ----------------------------------------------------------------
@@ -107,11 +107,6 @@ def refuse_if_settled(meeting: Meeting, now: datetime, field_name: str) -> None:
         )
 
 
-def when_at(starts_at: datetime) -> str:
-    """A moment as `absences.operations.when` writes a meeting's start, in notices."""
-    return format_datetime(starts_at.astimezone(COPENHAGEN), WHEN_PATTERN, locale="da")
-
-
 # --- who hears of a change ----------------------------------------------------------------
 
 
@@ -144,20 +139,20 @@ def tell(meeting: Meeting, days: set[date], subject: str, body: str) -> int:
         meeting=meeting,
     )
     told = {person.id for person in members}
-    # In the order they were called in, so the notices are too.
-    for call in sorted(standing_call_ins(meeting).values(), key=lambda call: call.id):
-        if call.substitute_id in told:
-            continue
-        told.add(call.substitute_id)
-        notify(
-            [call.substitute],
-            NoticeKind.MEETING_CHANGED,
-            subject=subject,
-            body=body,
-            link=call_in_link(call),
-            council=meeting.council,
-            meeting=meeting,
-        )
+    for hearers in HEARS_OF_CHANGES:
+        for person, link in hearers(meeting):
+            if person.id in told:
+                continue
+            told.add(person.id)
+            notify(
+                [person],
+                NoticeKind.MEETING_CHANGED,
+                subject=subject,
+                body=body,
+                link=link,
+                council=meeting.council,
+                meeting=meeting,
+            )
     return len(told)
 
 
@@ -253,48 +248,6 @@ def change_meeting(
     result.call_ins = call_in_for_meeting(meeting, now)
     result.agenda_items = leave_agenda.sync_decision_items(meeting.council, now)
     return result
-
-
-def withdraw_outside_leave(meeting: Meeting, now: datetime) -> list[SubstituteCallIn]:
-    """A meeting moved out of a leave (or made a kind no leave reaches): the substitutes
-    called in for the leave are not needed any more, and are told so."""
-    day = local_date(meeting.starts_at)
-    rows = db.session.execute(
-        select(SubstituteCallIn, Leave)
-        .join(Leave, Leave.id == SubstituteCallIn.leave_id)
-        .where(
-            SubstituteCallIn.meeting_id == meeting.id,
-            SubstituteCallIn.answer != CallInAnswer.WITHDRAWN,
-        )
-    ).all()
-    withdrawn = []
-    for call, leave in rows:
-        covered = leave.status is LeaveStatus.APPLIES and leave.starts_on <= day <= leave.ends_on
-        if covered and meeting.kind in LEAVE_MEETING_KINDS:
-            continue
-        before = audit.snapshot(call)
-        call.answer, call.answered_at = CallInAnswer.WITHDRAWN, now
-        audit.record(
-            "substitute_call_in_withdrawn", call, before=before, after=audit.snapshot(call)
-        )
-        notify(
-            [call.substitute],
-            NoticeKind.SUBSTITUTE_CALLED_IN,
-            subject=_("Du er ikke længere indkaldt %(when)s", when=when(meeting)),
-            body=_(
-                "%(council)ss møde er flyttet til %(when)s, %(place)s, uden for %(member)ss "
-                "orlov. %(member)s deltager selv, så du er ikke længere indkaldt.",
-                council=meeting.council.name,
-                when=when(meeting),
-                place=meeting.location,
-                member=call.membership.person.name,
-            ),
-            link=call_in_link(call),
-            council=meeting.council,
-            meeting=meeting,
-        )
-        withdrawn.append(call)
-    return withdrawn
 
 
 def cancel_meeting(meeting: Meeting, *, reason: str, by: Person, now: datetime) -> PlanChange:

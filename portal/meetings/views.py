@@ -13,12 +13,12 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from portal import htmx
-from portal.absences.operations import when
 from portal.councils.models import Council
 from portal.meetings import operations
 from portal.meetings.forms import CancelMeetingForm, MeetingForm
 from portal.meetings.models import Meeting
 from portal.meetings.queries import year_plan
+from portal.meetings.wording import when
 from portal.policy import COUNCIL_STAFF, allow, today
 from portal.rules.calendar import COPENHAGEN
 from portal.types import utcnow

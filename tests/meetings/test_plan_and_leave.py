@@ -5,7 +5,9 @@ extraordinary, and the substitute is called to it when it falls in the period.""
 
 from __future__ import annotations
 
+import ast
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -305,3 +307,44 @@ def test_rule_1_7_does_not_apply_to_a_mayor(council, staff):
     with pytest.raises(Refused) as refused:
         leave_for(mayor, kind=LeaveKind.PREVENTED)
     assert refused.value.field == "kind" and "regel 1.6" in refused.value.message
+
+
+def test_rule_1_7_changing_the_deciding_meeting_keeps_its_substitute(council, staff):
+    elected = seat(council)
+    deciding = plan(council, staff, date(2099, 2, 3)).meeting
+    leave_for(elected)
+    [call] = call_ins()
+    # A new place, then a new day still in the period: the council still decides there.
+    operations.change_meeting(
+        deciding,
+        kind=deciding.kind,
+        starts_at=deciding.starts_at,
+        location="Byrådssalen",
+        by=staff,
+        now=NOW,
+    )
+    result = move(deciding, staff, date(2099, 2, 5))
+    assert result.withdrawn == [] and call.answer is not CallInAnswer.WITHDRAWN
+    # Moved to before the leave begins, the member comes; the substitute is let go.
+    result = move(deciding, staff, date(2099, 1, 25))
+    assert result.withdrawn == [call] and call.answer is CallInAnswer.WITHDRAWN
+
+
+def test_the_meeting_plan_does_not_import_the_absence_area():
+    """The plan tells called-in substitutes through a hook the absence area registers; only
+    type annotations name the absence area's models."""
+    package = Path(operations.__file__).parent
+    for path in package.glob("*.py"):
+        tree = ast.parse(path.read_text())
+        typing_only = {
+            id(node)
+            for block in ast.walk(tree)
+            if isinstance(block, ast.If) and ast.unparse(block.test) == "TYPE_CHECKING"
+            for node in ast.walk(block)
+        }
+        imported = [
+            node.module or ""
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and id(node) not in typing_only
+        ]
+        assert not [name for name in imported if name.startswith("portal.absences")], path.name
