@@ -25,7 +25,12 @@ from sqlalchemy import select
 
 from portal.absences.models import CallInAnswer, SubstituteCallIn
 from portal.agendas.models import AgendaItem
-from portal.appointments.models import AppointmentMethod, AppointmentRound, RoundStatus
+from portal.appointments.models import (
+    Appointment,
+    AppointmentMethod,
+    AppointmentRound,
+    RoundStatus,
+)
 from portal.councils.models import (
     Council,
     CouncilOffice,
@@ -204,6 +209,12 @@ def read_demo_ids(app: Flask) -> DemoIds:
                 "version": 1,
                 "call_in_id": call_in.id,
                 "body_id": rounds[0].body_id,
+                # Rule 3.8: a published appointment of that body, which staff may end.
+                "appointment_id": first(
+                    select(Appointment.id)
+                    .where(Appointment.body_id == rounds[0].body_id)
+                    .order_by(Appointment.id)
+                ),
                 "election_id": election.id,
                 "result_id": first(
                     select(ElectionGroupResult.id)
