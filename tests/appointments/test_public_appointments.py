@@ -11,8 +11,8 @@ from sqlalchemy import select
 from portal.appointments.models import Appointment
 from portal.extensions import db
 from portal.notifications.models import Notice, NoticeKind
-from portal.reminders import tick
 from portal.policy import today
+from portal.reminders import tick
 from portal.types import utcnow
 from tests.appointments.scene import Scene, build_scene, make_body
 from tests.support import QueryCounter

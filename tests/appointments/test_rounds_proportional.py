@@ -253,3 +253,61 @@ def test_invalid_votes_show_the_form_again(staff_client, scene):
     nobody = votes_data(appointment_round, {"A": 0, "V": 0, "C": 0})
     response = staff_client.post(scene.round_url(appointment_round, "/stemmer"), data=nobody)
     assert response.status_code == 422 and appointment_round.status is RoundStatus.OPEN
+
+
+def test_rule_3_8_a_tie_between_a_group_and_a_joint_group_is_drawn_by_lot(staff_client, scene):
+    body = make_body(scene.council, seats=3)
+    appointment_round = start_round(body, scene.staff)
+    data = votes_data(appointment_round, {"A": 6, "V": 3, "C": 3}, alliances=[("V", "C")])
+    staff_client.post(scene.round_url(appointment_round, "/stemmer"), data=data)
+    # A 6, V+C 6, then A 3 and V+C 3 for the third seat.
+    assert appointment_round.status is RoundStatus.LOT_NEEDED
+    assert appointment_round.ties == [["A", "V+C"]]
+    page = staff_client.get(scene.round_url(appointment_round)).get_data(as_text=True)
+    assert '<option value="V+C">V · Gruppe V + C · Gruppe C</option>' in page
+    response = staff_client.post(
+        scene.round_url(appointment_round, "/lodtraekning"),
+        data={"winner": "V+C", "drawn_by": "Formanden"},
+    )
+    assert response.status_code == 303
+    assert appointment_round.result["seats"] == {"A": 1, "V+C": 2}
+    # The joint group names both its people, from whichever of its groups it likes.
+    for person in scene.members["C"][:2]:
+        assert name(staff_client, scene, appointment_round, "v1", person).status_code == 204
+
+
+def test_rule_3_8_a_group_in_a_joint_group_has_no_seats_of_its_own(app, scene):
+    from portal.appointments import operations
+    from portal.refusal import Refused
+    from portal.types import utcnow
+
+    body = make_body(scene.council, seats=3)
+    appointment_round = start_round(body, scene.staff)
+    groups = scene.groups
+    lines = [
+        (groups["A"].id, 6, None),
+        (groups["V"].id, 4, 1),
+        (groups["C"].id, 3, 1),
+    ]
+    operations.record_votes(appointment_round, lines, by=scene.staff, now=utcnow())
+    with pytest.raises(Refused, match="Vælg en gruppe, der har fået pladser."):
+        operations.name_person(
+            appointment_round,
+            scene.members["V"][0],
+            groups["V"],
+            body.term_starts_on,
+            body.term_ends_on,
+            by=scene.staff,
+            now=utcnow(),
+        )
+    with pytest.raises(Refused, match="Vælg en gruppe, der har fået pladser."):
+        operations.name_person(
+            appointment_round,
+            scene.members["V"][0],
+            None,
+            body.term_starts_on,
+            body.term_ends_on,
+            joint_group=2,
+            by=scene.staff,
+            now=utcnow(),
+        )
