@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, EmailField, SelectField, StringField
+from wtforms import DateField, EmailField, RadioField, SelectField, StringField
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
-from portal.councils.models import CouncilOffice, GroupKind, MembershipKind, MunicipalOffice
+from portal.councils.models import (
+    CouncilOffice,
+    EndCause,
+    GroupKind,
+    MembershipKind,
+    MunicipalOffice,
+)
+from portal.councils.operations import Successor
 from portal.forms import PortalForm
 from portal.labels import choices
 
@@ -110,13 +117,87 @@ class EndPeriodForm(PortalForm):
     ends_on = DateField(_l("Sidste dag"), validators=[InputRequired(REQUIRED)])
 
 
+# Why a seat or a substitute's role ended: a list, never free text (no health details).
+END_CAUSES = {
+    EndCause.LEFT_MUNICIPAL_COUNCIL: _l(
+        "Er ikke længere medlem af kommunalbestyrelsen (regel 1.9)"
+    ),
+    EndCause.LEFT_GROUP: _l(
+        "Har forladt det parti eller listesamarbejde, der valgte dem (regel 1.9)"
+    ),
+    EndCause.RESIGNED: _l("Er udtrådt efter eget ønske"),
+    EndCause.NO_LONGER_MAYOR: _l("Er ikke længere borgmester"),
+    EndCause.BECAME_MEMBER: _l("Indtrådt som medlem (regel 1.13)"),
+    EndCause.SEAT_ENDED: _l("Medlemmets plads er ophørt"),
+    EndCause.OTHER: _l("Anden årsag"),
+}
+MEMBER_CAUSES = [
+    EndCause.LEFT_MUNICIPAL_COUNCIL,
+    EndCause.LEFT_GROUP,
+    EndCause.RESIGNED,
+    EndCause.OTHER,
+]
+MAYOR_CAUSES = [EndCause.NO_LONGER_MAYOR, EndCause.LEFT_MUNICIPAL_COUNCIL, EndCause.OTHER]
+SUBSTITUTE_CAUSES = [
+    EndCause.LEFT_MUNICIPAL_COUNCIL,
+    EndCause.LEFT_GROUP,
+    EndCause.RESIGNED,
+    EndCause.OTHER,
+]
+SUCCESSORS = [
+    (Successor.SUBSTITUTE.value, _l("Den personlige stedfortræder indtræder som medlem")),
+    (
+        Successor.NEW_MEMBER.value,
+        _l("Gruppen har valgt et nyt medlem; stedfortræderen fortsætter som dennes stedfortræder"),
+    ),
+    (Successor.NONE.value, _l("Ingen stedfortræder, og gruppen har endnu ikke valgt nogen")),
+]
+
+
+def cause_choices(causes: list[EndCause]) -> list[tuple[str, object]]:
+    return [(cause.value, END_CAUSES[cause]) for cause in causes]
+
+
 class EndMembershipForm(EndPeriodForm):
-    reason = StringField(
-        _l("Begrundelse"),
-        validators=[InputRequired(REQUIRED), Length(max=300)],
-        filters=[strip],
-        description=_l("Fx udtrådt af kommunalbestyrelsen eller skiftet gruppe (regel 1.9)."),
+    """Rules 1.9 and 1.13: a member leaves; for a group-elected member, who takes the seat."""
+
+    cause = SelectField(_l("Årsag"), choices=cause_choices(MEMBER_CAUSES))
+    successor = RadioField(
+        _l("Hvem overtager pladsen (regel 1.13)"),
+        choices=SUCCESSORS,
+        default=Successor.SUBSTITUTE.value,
     )
+    new_member_id = SelectField(
+        _l("Gruppens nye medlem"), coerce=optional_int, validators=[Optional()]
+    )
+
+
+class EndSubstituteForm(EndPeriodForm):
+    """Rule 1.14: a substitute's role ends; the group names a new one."""
+
+    cause = SelectField(_l("Årsag"), choices=cause_choices(SUBSTITUTE_CAUSES))
+
+
+class GroupChangeForm(PortalForm):
+    """Rule 1.10: a mayor leaves their party and stays a member."""
+
+    group_id = SelectField(
+        _l("Ny gruppe"),
+        coerce=optional_int,
+        validators=[Optional()],
+        description=_l("Vælg »Ingen«, hvis borgmesteren ikke har meldt sig ind i et andet parti."),
+    )
+    changed_on = DateField(_l("Første dag i den nye gruppe"), validators=[InputRequired(REQUIRED)])
+
+
+class ExtraMemberForm(PortalForm):
+    """Rules 1.11-1.12: the member a party's councillors name on top of the composition."""
+
+    group_id = SelectField(_l("Parti"), coerce=optional_int, validators=[InputRequired(REQUIRED)])
+    person_id = SelectField(
+        _l("Det udpegede medlem"), coerce=optional_int, validators=[InputRequired(REQUIRED)]
+    )
+    starts_on = DateField(_l("Fra og med"), validators=[InputRequired(REQUIRED)])
 
 
 class SubstituteForm(PortalForm):

@@ -6,7 +6,7 @@ import enum
 from datetime import date
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint, or_
+from sqlalchemy import Boolean, Enum, ForeignKey, String, UniqueConstraint, false, or_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -57,6 +57,19 @@ class SubstituteBasis(enum.StrEnum):
     SECOND_DEPUTY_MAYOR = "second_deputy_mayor"
     CHOSEN_BY_MUNICIPAL_COUNCIL = "chosen_by_municipal_council"
     ELECTED_BY_GROUP = "elected_by_group"
+
+
+class EndCause(enum.StrEnum):
+    """Why a membership or a substitute's role ended (rules 1.9, 1.13, 1.14). A list, never free
+    text: a reason about someone's health is not written down here (GDPR art. 9)."""
+
+    LEFT_MUNICIPAL_COUNCIL = "left_municipal_council"  # rule 1.9: no longer a councillor
+    LEFT_GROUP = "left_group"  # rule 1.9: left the party or list alliance that elected them
+    RESIGNED = "resigned"  # left the council at their own wish
+    BECAME_MEMBER = "became_member"  # rule 1.13: the substitute took the member's seat
+    SEAT_ENDED = "seat_ended"  # the member's seat ended (a mayor's deputy, say)
+    NO_LONGER_MAYOR = "no_longer_mayor"  # a new mayor took the municipality's seat
+    OTHER = "other"
 
 
 def active_on(model: type, day: date):  # noqa: ANN201 - SQL expression
@@ -162,11 +175,18 @@ class Membership(db.Model):
     starts_on: Mapped[date]
     ends_on: Mapped[date | None]  # last day, inclusive; None while the membership lasts
     end_reason: Mapped[str | None] = mapped_column(String(300))
+    end_cause: Mapped[EndCause | None] = mapped_column(enum_column(EndCause, "end_cause"))
+    # Rules 1.11-1.12: a member the party's councillors named after their only representative,
+    # a mayor, left the party. The seat comes on top of the composition (and of the 1.1 cap).
+    extra_seat: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Rule 1.13: the seat this membership took over (the substitute or a new member).
+    succeeds_id: Mapped[int | None] = mapped_column(ForeignKey("membership.id"))
 
     council: Mapped[Council] = relationship()
     person: Mapped[Person] = relationship()
     municipality: Mapped[Municipality] = relationship()
     group: Mapped[Group | None] = relationship()
+    succeeds: Mapped[Membership | None] = relationship(remote_side=[id])
 
     def is_active_on(self, day: date) -> bool:
         return self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)
@@ -182,6 +202,7 @@ class SubstituteAssignment(db.Model):
     basis: Mapped[SubstituteBasis] = mapped_column(enum_column(SubstituteBasis, "substitute_basis"))
     starts_on: Mapped[date]
     ends_on: Mapped[date | None]
+    end_cause: Mapped[EndCause | None] = mapped_column(enum_column(EndCause, "end_cause"))
 
     council: Mapped[Council] = relationship()
     membership: Mapped[Membership] = relationship()
@@ -189,3 +210,20 @@ class SubstituteAssignment(db.Model):
 
     def is_active_on(self, day: date) -> bool:
         return self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)
+
+
+class GroupChange(db.Model):
+    """Rule 1.10: a mayor left the party they represented (and perhaps joined another). The
+    mayor stays a member and the composition is not computed again; the membership's group
+    is the new one from `changed_on`, and this row keeps the old one for the days before."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("council.id"), index=True)
+    membership_id: Mapped[int] = mapped_column(ForeignKey("membership.id"), index=True)
+    from_group_id: Mapped[int | None] = mapped_column(ForeignKey("council_group.id"))
+    to_group_id: Mapped[int | None] = mapped_column(ForeignKey("council_group.id"))
+    changed_on: Mapped[date]  # the first day in the new group
+
+    membership: Mapped[Membership] = relationship()
+    from_group: Mapped[Group | None] = relationship(foreign_keys=[from_group_id])
+    to_group: Mapped[Group | None] = relationship(foreign_keys=[to_group_id])

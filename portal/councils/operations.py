@@ -3,17 +3,21 @@ in the request's transaction; a refusal raises `Refused` with a Danish message f
 
 from __future__ import annotations
 
-from datetime import date
+import enum
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from portal import audit
 from portal.auth import sessions
+from portal.councils import seating
 from portal.councils.models import (
     Council,
     CouncilOffice,
+    EndCause,
     Group,
+    GroupChange,
     GroupKind,
     Membership,
     MembershipKind,
@@ -186,6 +190,71 @@ def _check_single_office(council: Council, office: CouncilOffice, day: date, own
         )
 
 
+def is_councillor_in(person: Person, council: Council) -> bool:
+    """Rules 1.0, 1.2: a member of one of the region's municipal councils."""
+    return (
+        person.municipality is not None
+        and person.municipality.council_id == council.id
+        and person.municipal_office is not MunicipalOffice.NONE
+    )
+
+
+def _refuse_unless_councillor(person: Person, council: Council, field: str) -> None:
+    if not is_councillor_in(person, council):
+        raise Refused(
+            field,
+            _(
+                "%(name)s er ikke registreret som medlem af en kommunalbestyrelse i en af "
+                "regionens kommuner. Kun kommunalbestyrelsesmedlemmer kan vælges til rådet eller "
+                "være stedfortræder (regel 1.0 og 1.2). Ret personens kommune og hverv først.",
+                name=person.name,
+            ),
+        )
+
+
+def _refuse_second_mayor_seat(municipality: Municipality, starts_on: date) -> None:
+    """Rule 1.0: a municipality has one mayor seat."""
+    holder = db.session.scalar(
+        select(Membership).where(
+            Membership.municipality_id == municipality.id,
+            Membership.kind == MembershipKind.MAYOR,
+            _overlapping(Membership, starts_on),
+        )
+    )
+    if holder is not None:
+        raise Refused(
+            "kind",
+            _(
+                "%(municipality)s har allerede sin borgmesterplads (%(name)s). En kommune har "
+                "kun én borgmesterplads; afslut den nuværende, før en ny borgmester indsættes.",
+                municipality=municipality.name,
+                name=holder.person.name,
+            ),
+        )
+
+
+def _refuse_full_group(council: Council, group: Group, starts_on: date) -> None:
+    """Rules 1.0-1.1: mayors and group-elected members of a group fill at most its seats in
+    the confirmed composition (a seat under rule 1.12 aside)."""
+    composition = seating.composition_on(council, starts_on)
+    if composition is None:
+        return
+    allowed = composition.seats_of(group.id)
+    taken = seating.group_count(seating.seats_on(council, starts_on), group.id)
+    if taken + 1 > allowed:
+        raise Refused(
+            "group_id",
+            _(
+                "%(group)s har %(seats)d pladser i rådets godkendte sammensætning, og "
+                "%(taken)d er besat. Afslut et medlemskab først, eller registrér en ny "
+                "sammensætning.",
+                group=f"{group.letter} · {group.name}",
+                seats=allowed,
+                taken=taken,
+            ),
+        )
+
+
 def add_membership(  # noqa: ANN201
     council: Council,
     *,
@@ -195,6 +264,8 @@ def add_membership(  # noqa: ANN201
     kind: MembershipKind,
     office: CouncilOffice,
     starts_on: date,
+    extra_seat: bool = False,
+    succeeds: Membership | None = None,
 ):
     if municipality.council_id != council.id:
         raise Refused("municipality_id", _("Vælg en af rådets kommuner."))
@@ -210,7 +281,7 @@ def add_membership(  # noqa: ANN201
     if current is not None:
         raise Refused("person_id", _("%(name)s er allerede medlem af rådet.", name=person.name))
     role = _active_substitute_role(person, starts_on)
-    if role is not None:
+    if role is not None and (succeeds is None or role.membership_id != succeeds.id):
         # Rule 1.2: a member cannot be a substitute.
         raise Refused(
             "person_id",
@@ -232,6 +303,15 @@ def add_membership(  # noqa: ANN201
                     municipality=municipality.name,
                 ),
             )
+        _refuse_second_mayor_seat(municipality, starts_on)
+    else:
+        _refuse_unless_councillor(person, council, "person_id")
+        if group is None:
+            raise Refused(
+                "group_id", _("Vælg det parti eller listesamarbejde, der har valgt medlemmet.")
+            )
+        if not extra_seat:
+            _refuse_full_group(council, group, starts_on)
     _check_single_office(council, office, starts_on, None)
     membership = Membership(
         council=council,
@@ -241,6 +321,8 @@ def add_membership(  # noqa: ANN201
         kind=kind,
         office=office,
         starts_on=starts_on,
+        extra_seat=extra_seat,
+        succeeds=succeeds,
     )
     db.session.add(membership)
     audit.record("membership_added", membership, after=audit.snapshot(membership))
@@ -257,28 +339,209 @@ def change_office(membership: Membership, office: CouncilOffice, group: Group | 
 
 
 def end_membership(
-    membership: Membership, ends_on: date, reason: str
+    membership: Membership, ends_on: date, reason: str = "", cause: EndCause | None = None
 ) -> SubstituteAssignment | None:
-    """Rule 1.9: the membership ends but stays in the history. Its substitute assignment ends
-    the same day (the group elects a new substitute for whoever takes the seat)."""
+    """The membership ends but stays in the history (rule 1.9). A mayor's seat ends with the
+    deputy's role as substitute, which follows the office; a group-elected member's seat goes
+    through `leave_council` (rule 1.13), where the substitute stays."""
+    _end_period(membership, ends_on, reason, cause)
+    if membership.kind is not MembershipKind.MAYOR:
+        return None
+    assignment = _substitute_from(membership, ends_on)
+    if assignment is not None:
+        end_substitute(assignment, max(ends_on, assignment.starts_on), EndCause.SEAT_ENDED)
+    return assignment
+
+
+def _end_period(membership: Membership, ends_on: date, reason: str, cause: EndCause | None) -> None:
     if membership.ends_on is not None:
         raise Refused("ends_on", _("Medlemskabet er allerede afsluttet."))
     if ends_on < membership.starts_on:
         raise Refused("ends_on", _("Sidste dag kan ikke ligge før medlemskabets start."))
     before = audit.snapshot(membership)
-    membership.ends_on, membership.end_reason = ends_on, reason
+    membership.ends_on, membership.end_reason, membership.end_cause = ends_on, reason or None, cause
     audit.record("membership_ended", membership, before=before, after=audit.snapshot(membership))
     # What the person may see changes: they sign in again, on every device.
     sessions.end_all(membership.person_id, "membership_ended")
-    assignment = db.session.scalar(
+
+
+def _substitute_from(membership: Membership, day: date) -> SubstituteAssignment | None:
+    """The substitute assignment of `membership` that has not ended before `day`."""
+    return db.session.scalar(
         select(SubstituteAssignment).where(
             SubstituteAssignment.membership_id == membership.id,
-            SubstituteAssignment.ends_on.is_(None),
+            _overlapping(SubstituteAssignment, day),
         )
     )
-    if assignment is not None:
-        end_substitute(assignment, max(ends_on, assignment.starts_on))
-    return assignment
+
+
+class Successor(enum.StrEnum):
+    """Rule 1.13: who takes a group-elected member's seat."""
+
+    SUBSTITUTE = "substitute"  # the personal substitute becomes the member
+    NEW_MEMBER = "new_member"  # the substitute declines; the group names a new member
+    NONE = "none"  # no substitute, and the group has named no one yet: the seat is vacant
+
+
+def leave_council(
+    membership: Membership,
+    *,
+    last_day: date,
+    cause: EndCause,
+    successor: Successor,
+    new_member: Person | None = None,
+) -> Membership | None:
+    """Rules 1.9 and 1.13: a group-elected member stops being a councillor or leaves their
+    group, and so leaves the council on `last_day`. Their substitute becomes the member from
+    the next day (the group then names a new substitute: a task until it is done), or declines:
+    the group's new member takes the seat and the substitute stays as that member's substitute.
+    Returns the membership that took the seat, if any."""
+    if membership.kind is MembershipKind.MAYOR:
+        raise Refused("", _("En borgmesterplads følger borgmesterhvervet; brug Afslut medlemskab."))
+    council = membership.council
+    first_day = last_day + timedelta(days=1)
+    assignment = _substitute_from(membership, last_day)
+    if successor is Successor.SUBSTITUTE and assignment is None:
+        raise Refused(
+            "successor",
+            _("Medlemmet har ingen personlig stedfortræder. Vælg gruppens nye medlem."),
+        )
+    if successor is Successor.NEW_MEMBER and new_member is None:
+        raise Refused("new_member_id", _("Vælg det nye medlem, gruppen har valgt."))
+    if successor is Successor.NONE and assignment is not None:
+        raise Refused(
+            "successor",
+            _(
+                "%(name)s er personlig stedfortræder og indtræder som medlem, medmindre "
+                "stedfortræderen ikke ønsker det (regel 1.13).",
+                name=assignment.substitute.name,
+            ),
+        )
+    if assignment is not None and assignment.starts_on > last_day:
+        raise Refused("last_day", _("Stedfortræderrollen begynder først efter den dag."))
+    _end_period(membership, last_day, "", cause)
+    if successor is Successor.NONE:
+        return None
+    if successor is Successor.SUBSTITUTE:
+        assert assignment is not None
+        end_substitute(assignment, last_day, EndCause.BECAME_MEMBER)
+        person = assignment.substitute
+    else:
+        assert new_member is not None
+        if assignment is not None and new_member.id == assignment.substitute_id:
+            raise Refused(
+                "new_member_id",
+                _("Stedfortræderen indtræder som medlem: vælg »Stedfortræderen indtræder«."),
+            )
+        if assignment is not None:
+            end_substitute(assignment, last_day, EndCause.SEAT_ENDED)
+        person = new_member
+    _refuse_unless_councillor(person, council, "new_member_id")
+    taking = add_membership(
+        council,
+        person=person,
+        municipality=person.municipality,  # type: ignore[arg-type] - checked just above
+        group=membership.group,
+        kind=MembershipKind.GROUP_ELECTED,
+        office=CouncilOffice.MEMBER,
+        starts_on=first_day,
+        succeeds=membership,
+    )
+    db.session.flush()
+    if successor is Successor.NEW_MEMBER and assignment is not None:
+        # Rule 1.13: the substitute stays, as the new member's personal substitute.
+        assign_substitute(taking, assignment.substitute, first_day)
+    notify(
+        [person],
+        NoticeKind.GENERAL,
+        subject=_("Du er medlem af %(council)s", council=council.name),
+        body=_(
+            "Fra %(day)s er du medlem af %(council)s i stedet for %(name)s.",
+            day=first_day.isoformat(),
+            council=council.name,
+            name=membership.person.name,
+        ),
+        link="/overblik",
+        council=council,
+    )
+    return taking
+
+
+def change_mayor_group(
+    membership: Membership, group: Group | None, changed_on: date
+) -> GroupChange:
+    """Rule 1.10: a mayor who leaves their party stays a member; the composition is not
+    computed again. The seat still counts for the old group (portal/councils/seating.py)."""
+    if membership.kind is not MembershipKind.MAYOR:
+        raise Refused(
+            "group_id",
+            _(
+                "Kun en borgmester bliver i rådet efter at have forladt sit parti (regel 1.10). "
+                "Et medlem valgt af en gruppe udtræder (regel 1.9)."
+            ),
+        )
+    if group is not None and group.council_id != membership.council_id:
+        raise Refused("group_id", _("Vælg en af rådets grupper."))
+    if group is not None and group.id == membership.group_id:
+        raise Refused("group_id", _("Borgmesteren repræsenterer allerede den gruppe."))
+    if not membership.is_active_on(changed_on):
+        raise Refused("changed_on", _("Medlemskabet gælder ikke på den dato."))
+    later = db.session.scalar(
+        select(GroupChange).where(
+            GroupChange.membership_id == membership.id, GroupChange.changed_on >= changed_on
+        )
+    )
+    if later is not None:
+        raise Refused("changed_on", _("Der er registreret et partiskifte samme dag eller senere."))
+    change = GroupChange(
+        council_id=membership.council_id,
+        membership=membership,
+        from_group_id=membership.group_id,
+        to_group_id=group.id if group else None,
+        changed_on=changed_on,
+    )
+    db.session.add(change)
+    before = audit.snapshot(membership)
+    membership.group = group
+    db.session.flush()
+    audit.record("mayor_changed_group", membership, before=before, after=audit.snapshot(membership))
+    return change
+
+
+def add_extra_member(
+    council: Council, *, group: Group, person: Person, starts_on: date
+) -> Membership:
+    """Rules 1.11-1.12: the party whose only representative, a mayor, left it names a new
+    member from its councillors, when it has at least 2 % of the votes. The seat is on top of
+    the composition and of the cap of rule 1.1, and counts for quorum (rule 3.7)."""
+    if group.council_id != council.id:
+        raise Refused("group_id", _("Vælg en af rådets grupper."))
+    due = {
+        task.group_id
+        for task in seating.seat_tasks(council, starts_on)
+        if task.kind is seating.TaskKind.EXTRA_SEAT_DUE
+    }
+    if group.id not in due:
+        raise Refused(
+            "group_id",
+            _(
+                "%(group)s kan ikke udpege et ekstra medlem den dag. Det kan et parti, hvis "
+                "eneste repræsentant, en borgmester, har forladt partiet, og som har mindst "
+                "2 %% af stemmerne (regel 1.11).",
+                group=f"{group.letter} · {group.name}",
+            ),
+        )
+    _refuse_unless_councillor(person, council, "person_id")
+    return add_membership(
+        council,
+        person=person,
+        municipality=person.municipality,  # type: ignore[arg-type] - a councillor has one
+        group=group,
+        kind=MembershipKind.GROUP_ELECTED,
+        office=CouncilOffice.MEMBER,
+        starts_on=starts_on,
+        extra_seat=True,
+    )
 
 
 # --- substitutes (rule 1.2) ---------------------------------------------------------------
@@ -341,6 +604,7 @@ def assign_substitute(
     council = membership.council
     if not membership.is_active_on(starts_on):
         raise Refused("starts_on", _("Medlemskabet gælder ikke på den dato."))
+    _refuse_unless_councillor(substitute, council, "substitute_id")
     existing = db.session.scalar(
         select(SubstituteAssignment).where(
             SubstituteAssignment.membership_id == membership.id,
@@ -427,11 +691,14 @@ def assign_substitute(
     return assignment
 
 
-def end_substitute(assignment: SubstituteAssignment, ends_on: date) -> None:
+def end_substitute(
+    assignment: SubstituteAssignment, ends_on: date, cause: EndCause | None = None
+) -> None:
+    """Rule 1.14: the substitute's role ends; the group names a new one (a task until then)."""
     if assignment.ends_on is not None:
         raise Refused("ends_on", _("Stedfortræderrollen er allerede afsluttet."))
     if ends_on < assignment.starts_on:
         raise Refused("ends_on", _("Sidste dag kan ikke ligge før rollens start."))
     before = audit.snapshot(assignment)
-    assignment.ends_on = ends_on
+    assignment.ends_on, assignment.end_cause = ends_on, cause
     audit.record("substitute_ended", assignment, before=before, after=audit.snapshot(assignment))

@@ -13,7 +13,6 @@ from portal.councils.models import (
     Council,
     Group,
     Membership,
-    MembershipKind,
     MunicipalOffice,
     Person,
     StaffAssignment,
@@ -60,14 +59,11 @@ class SeatRow:
     substitute: SubstituteAssignment | None
 
 
-def member_rows(council: Council, day: date) -> list[SeatRow]:
-    substitutes = current_substitutes(council, day)
-    memberships = current_memberships(council, day)
-    # By municipality, the mayor first.
-    memberships.sort(
-        key=lambda m: (m.municipality.name, m.kind is not MembershipKind.MAYOR, m.person.name)
-    )
-    return [SeatRow(m, substitutes.get(m.id)) for m in memberships]
+def member_rows(council: Council, day: date) -> list:  # list[seating.Seat]
+    """The council's seats on `day` with their substitutes (portal/councils/seating.py)."""
+    from portal.councils.seating import seats_on  # seating reads through this module
+
+    return list(seats_on(council, day))
 
 
 def memberships_of(person: Person, day: date) -> list[Membership]:

@@ -9,16 +9,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, request, url_for
+from flask import Blueprint, abort, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from portal import htmx
-from portal.councils import operations, queries
+from portal.councils import operations, queries, seating
 from portal.councils.forms import (
+    END_CAUSES,
+    MAYOR_CAUSES,
     EndMembershipForm,
     EndPeriodForm,
+    EndSubstituteForm,
+    ExtraMemberForm,
+    GroupChangeForm,
     GroupForm,
     MembershipForm,
     MunicipalityForm,
@@ -29,6 +34,7 @@ from portal.councils.forms import (
 from portal.councils.models import (
     Council,
     CouncilOffice,
+    EndCause,
     Group,
     GroupKind,
     Membership,
@@ -67,11 +73,17 @@ def group_choices(council: Council) -> list[SelectChoice]:
 @bp.get("/")
 @allow(COUNCIL_STAFF)
 def show_council_admin(council: Council):  # noqa: ANN201
+    day = today()
     return htmx.render(
         "councils/admin.html",
         council=council,
-        rows=queries.member_rows(council, today()),
-        staff=queries.staff_of(council, today()),
+        rows=seating.seats_on(council, day),
+        size=seating.council_size(council, day),
+        composition=seating.composition_on(council, day),
+        tasks=seating.seat_tasks(council, day),
+        chair=seating.office_holder(council, CouncilOffice.CHAIR, day),
+        vice_chair=seating.office_holder(council, CouncilOffice.VICE_CHAIR, day),
+        staff=queries.staff_of(council, day),
     )
 
 
@@ -83,6 +95,7 @@ def show_history(council: Council):  # noqa: ANN201
         council=council,
         memberships=queries.ended_memberships(council),
         substitutes=queries.ended_substitutes(council),
+        causes=END_CAUSES,
     )
 
 
@@ -278,7 +291,7 @@ def _membership_page(
 def edit_membership(council: Council, membership_id: int):  # noqa: ANN201
     membership = load(Membership, council, membership_id)
     office_form = OfficeForm(office=membership.office.value, group_id=membership.group_id)
-    end_form = EndPeriodForm(ends_on=today(), formdata=None, prefix="end")
+    end_form = EndSubstituteForm(ends_on=today(), formdata=None, prefix="end")
     return _membership_page(
         council,
         membership,
@@ -298,26 +311,112 @@ def edit_membership(council: Council, membership_id: int):  # noqa: ANN201
 @bp.route("/medlemmer/<int:membership_id>/afslut", methods=["GET", "POST"])
 @allow(COUNCIL_STAFF)
 def end_membership(council: Council, membership_id: int):  # noqa: ANN201
+    """Rules 1.9 and 1.13: the member leaves; a group-elected member's seat passes on."""
     membership = load(Membership, council, membership_id)
     form = EndMembershipForm(ends_on=today())
+    is_mayor = membership.kind is MembershipKind.MAYOR
+    if is_mayor:
+        form.cause.choices = [(c.value, END_CAUSES[c]) for c in MAYOR_CAUSES]
+    form.new_member_id.choices = [
+        NO_CHOICE,
+        *[
+            SelectChoice(p.id, f"{p.name}, {p.municipality.name if p.municipality else '—'}")
+            for p in queries.people_of(council)
+            if p.id != membership.person_id
+        ],
+    ]
+    substitute = seating.substitute_of(membership, today())
 
-    def ended(substitute: SubstituteAssignment | None) -> str:
+    def act() -> Membership | None:
+        cause = EndCause(form.cause.data)
+        if is_mayor:
+            operations.end_membership(membership, form.ends_on.data, cause=cause)
+            return None
+        return operations.leave_council(
+            membership,
+            last_day=form.ends_on.data,
+            cause=cause,
+            successor=operations.Successor(form.successor.data),
+            new_member=load_optional(Person, council, form.new_member_id.data),
+        )
+
+    def ended(taking: Membership | None) -> str:
         message = _("Medlemskabet er afsluttet og står i historikken.")
-        if substitute is not None:
+        if taking is not None:
             message += " " + _(
-                "%(name)s er ikke længere stedfortræder for pladsen.",
-                name=substitute.substitute.name,
+                "%(name)s har pladsen fra %(day)s.",
+                name=taking.person.name,
+                day=taking.starts_on.isoformat(),
             )
         return message
 
     return form_page(
         "councils/end_membership.html",
         form,
-        lambda: operations.end_membership(membership, form.ends_on.data, form.reason.data),
+        act,
         ended,
         admin_url("show_council_admin", council),
         council=council,
         membership=membership,
+        is_mayor=is_mayor,
+        substitute=substitute,
+    )
+
+
+@bp.route("/medlemmer/<int:membership_id>/partiskifte", methods=["GET", "POST"])
+@allow(COUNCIL_STAFF)
+def change_mayor_group(council: Council, membership_id: int):  # noqa: ANN201
+    """Rule 1.10: a mayor leaves their party and stays a member."""
+    membership = load(Membership, council, membership_id)
+    if membership.kind is not MembershipKind.MAYOR:
+        abort(404)
+    form = GroupChangeForm(changed_on=today())
+    form.group_id.choices = group_choices(council)
+    return form_page(
+        "councils/group_change.html",
+        form,
+        lambda: operations.change_mayor_group(
+            membership, load_optional(Group, council, form.group_id.data), form.changed_on.data
+        ),
+        _("Partiskiftet er registreret. Rådets sammensætning beregnes ikke igen (regel 1.10)."),
+        admin_url("show_council_admin", council),
+        council=council,
+        membership=membership,
+    )
+
+
+@bp.route("/medlemmer/ekstra", methods=["GET", "POST"])
+@allow(COUNCIL_STAFF)
+def add_extra_member(council: Council):  # noqa: ANN201
+    """Rules 1.11-1.12: the member a party names after its only representative left it."""
+    group_id = request.args.get("gruppe", "")
+    form = ExtraMemberForm(
+        starts_on=today(),
+        group_id=int(group_id) if group_id.isdigit() and len(group_id) < 10 else None,
+    )
+    form.group_id.choices = [NO_CHOICE, *group_choices(council)[1:]]
+    form.person_id.choices = [
+        NO_CHOICE,
+        *[
+            SelectChoice(p.id, f"{p.name}, {p.municipality.name}")
+            for p in queries.people_of(council)
+            if operations.is_councillor_in(p, council)
+        ],
+    ]
+    return form_page(
+        "councils/extra_member.html",
+        form,
+        lambda: operations.add_extra_member(
+            council,
+            group=load(Group, council, form.group_id.data),
+            person=load(Person, council, form.person_id.data),
+            starts_on=form.starts_on.data,
+        ),
+        lambda membership: _(
+            "%(name)s er indsat på en ekstra plads (regel 1.12).", name=membership.person.name
+        ),
+        admin_url("show_council_admin", council),
+        council=council,
     )
 
 
@@ -359,7 +458,7 @@ def assign_substitute(council: Council, membership_id: int):  # noqa: ANN201
 def end_substitute(council: Council, assignment_id: int):  # noqa: ANN201
     assignment = load(SubstituteAssignment, council, assignment_id)
     membership = assignment.membership
-    end_form = EndPeriodForm(prefix="end")
+    end_form = EndSubstituteForm(prefix="end")
     return _membership_page(
         council,
         membership,
@@ -369,6 +468,8 @@ def end_substitute(council: Council, assignment_id: int):  # noqa: ANN201
         ),
         end_form=end_form,
         substitute=assignment,
-        act=lambda: operations.end_substitute(assignment, end_form.ends_on.data),
+        act=lambda: operations.end_substitute(
+            assignment, end_form.ends_on.data, EndCause(end_form.cause.data)
+        ),
         success=_("%(name)s er ikke længere stedfortræder.", name=assignment.substitute.name),
     )

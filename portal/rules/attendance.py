@@ -47,14 +47,17 @@ class QuorumForecast:
         return self.present + self.uncertain >= self.required
 
 
-def forecast(seats: Iterable[Attendance]) -> QuorumForecast:
-    """The projected attendance of a meeting from the registered absences and answers."""
+def forecast(seats: Iterable[Attendance], members: int | None = None) -> QuorumForecast:
+    """The projected attendance of a meeting from the registered absences and answers.
+    `members`: the council's size (rule 3.7, portal.councils.seating.council_size); a vacant
+    seat does not lower it. Without it, the seats given."""
     states = list(seats)
+    count = len(states) if members is None else members
     return QuorumForecast(
-        members=len(states),
+        members=count,
         present=sum(1 for state in states if state in COUNTS_AS_PRESENT),
         uncertain=sum(1 for state in states if state is Attendance.SUBSTITUTE_NOT_ANSWERED),
-        required=quorum(len(states)),
+        required=quorum(count),
     )
 
 
