@@ -25,7 +25,14 @@ from portal.extensions import db
 from portal.meetings.models import Meeting, MeetingKind
 from portal.notifications.models import NoticeKind, ReminderSent
 from portal.notifications.operations import notify
-from portal.rules.calendar import COPENHAGEN, agenda_deadline, local_date, proposal_deadline
+from portal.rules.calendar import (
+    COPENHAGEN,
+    agenda_deadline,
+    last_working_day_on_or_before,
+    local_date,
+    practical_agenda_day,
+    proposal_deadline,
+)
 
 PROPOSAL_REMINDER_AHEAD = timedelta(days=3)  # members hear of the deadline 3 days ahead
 APPOINTMENT_ENDING_AHEAD = timedelta(days=60)  # staff re-appoint before a term ends (3.8)
@@ -103,23 +110,32 @@ def proposal_deadline_reminders(now: datetime) -> Iterator[Reminder]:
 
 
 def agenda_deadline_reminders(now: datetime) -> Iterator[Reminder]:
-    """Staff, when an agenda is not sent and its send-out deadline is tomorrow (rule 3.3)."""
-    tomorrow = now.astimezone(COPENHAGEN).date() + timedelta(days=1)
-    for meeting in _open_ordinary_meetings(now, now + timedelta(days=9)):
+    """Staff, on the working day before the day an agenda not yet sent must go out: the
+    send-out deadline, or the last working day before it when it falls on a day off (3.3)."""
+    today = now.astimezone(COPENHAGEN).date()
+    # Easter can put the practical day six days before the deadline, itself a week ahead.
+    for meeting in _open_ordinary_meetings(now, now + timedelta(days=16)):
         if meeting.agenda_published_at is not None:
             continue
-        if local_date(agenda_deadline(meeting.starts_at)) != tomorrow:
+        practical = practical_agenda_day(meeting.starts_at)
+        if last_working_day_on_or_before(practical - timedelta(days=1)) != today:
             continue
         meeting_day = format_date(local_date(meeting.starts_at), "d. MMMM y", locale="da")
+        send_by = format_date(practical, "EEEE d. MMMM", locale="da")
+        off = (
+            ""
+            if practical == local_date(agenda_deadline(meeting.starts_at))
+            else (" Fristen falder på en fridag, så den sidste hverdag før fristen gælder.")
+        )
         for person in _staff(meeting, now):
             yield Reminder(
                 NoticeKind.AGENDA_DEADLINE,
                 f"meeting:{meeting.id}",
                 person,
-                f"Dagsordenen til mødet {meeting_day} skal udsendes i morgen",
+                f"Dagsordenen til mødet {meeting_day} skal udsendes senest {send_by}",
                 (
                     f"Dagsordenen til {meeting.council.name}s møde {meeting_day} er ikke "
-                    "udsendt. Efter regel 3.3 skal den udsendes senest i morgen."
+                    f"udsendt. Efter regel 3.3 skal den udsendes senest {send_by}.{off}"
                 ),
                 f"/kkr/{meeting.council.slug}/admin/",
                 meeting,

@@ -58,20 +58,36 @@ def test_rule_3_2_no_reminder_after_the_deadline_or_for_cancelled_meetings(app):
     assert notices(NoticeKind.PROPOSAL_DEADLINE) == []
 
 
-def test_rule_3_3_staff_are_reminded_the_day_before_the_agenda_must_go_out(app):
+def test_rule_3_3_staff_are_reminded_the_working_day_before_the_agenda_must_go_out(app):
     council = make_council()
     staff = make_staff(council)
     make_member(council)
     published = make_meeting(council, starts_at=cph(2027, 4, 12, 10))
     published.agenda_published_at = datetime(2027, 4, 1, tzinfo=UTC)
-    make_meeting(council, starts_at=cph(2027, 4, 13, 10))  # agenda deadline 6 April
+    make_meeting(council, starts_at=cph(2027, 4, 13, 10))  # agenda deadline Tuesday 6 April
     db.session.commit()
 
-    assert tick(cph(2027, 4, 4, 12)) == 0
-    assert tick(cph(2027, 4, 5, 9)) == 1  # the day before 6 April
+    tick(cph(2027, 4, 2, 12))  # Friday: Monday 5 April is the working day before
+    assert notices(NoticeKind.AGENDA_DEADLINE) == []
+    tick(cph(2027, 4, 5, 9))
     given = notices(NoticeKind.AGENDA_DEADLINE)
     assert [n.recipient_id for n in given] == [staff.id]
-    assert "i morgen" in given[0].subject
+    assert "senest tirsdag 6. april" in given[0].subject
+
+
+def test_rule_3_3_a_deadline_on_a_day_off_is_reminded_before_the_practical_day(app):
+    council = make_council()
+    staff = make_staff(council)
+    make_member(council)
+    # The deadline is 2. påskedag, Monday 29 March 2027: send by Wednesday 24 March.
+    make_meeting(council, starts_at=cph(2027, 4, 5, 10))
+    db.session.commit()
+    tick(cph(2027, 3, 22, 9))
+    assert notices(NoticeKind.AGENDA_DEADLINE) == []
+    tick(cph(2027, 3, 23, 9))
+    [given] = notices(NoticeKind.AGENDA_DEADLINE)
+    assert given.recipient_id == staff.id
+    assert "senest onsdag 24. marts" in given.subject and "fridag" in given.body
 
 
 def test_ticks_at_once_on_postgresql_give_each_reminder_once(database_url: str):
