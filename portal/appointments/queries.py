@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
@@ -404,7 +405,7 @@ class RoundView:
         ]
         votes = {row["group_id"]: row["votes"] for row in self.round.votes or []}
         for joint in joints:
-            label = self.label(joint["key"])
+            label = _("Valggruppe %(groups)s", groups=self.label(joint["key"]))
             pooled = sum(votes.get(g, 0) for g in joint["group_ids"])
             rows.append((label, pooled, seats.get(joint["key"], 0)))
         return rows
@@ -445,7 +446,7 @@ def round_view(appointment_round: AppointmentRound, day: date) -> RoundView:
             if not won:
                 continue
             taken = sum(1 for a in named if a.joint_group_ids == joint["group_ids"])
-            text = _joint_label(joint["key"], labels)
+            text = _("Valggruppe %(groups)s", groups=_joint_label(joint["key"], labels))
             seat_rows.append((text, won, taken))
             if taken < won:
                 group_choices.append((f"v{number}", text))

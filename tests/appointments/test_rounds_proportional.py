@@ -60,7 +60,7 @@ def test_rule_3_8_dhondt_with_a_joint_group_shown_step_by_step(staff_client, sce
     html = staff_client.get(scene.round_url(appointment_round)).get_data(as_text=True)
     assert "Fordelingen trin for trin" in html
     assert "Fordeling inden for" not in html  # no table splitting the joint group's seats
-    assert "V · Gruppe V + C · Gruppe C: 2 pladser, 0 udpeget" in html
+    assert "Valggruppe V · Gruppe V + C · Gruppe C: 2 pladser, 0 udpeget" in html
     assert "3,50" in html  # the joint group's second quotient, 7 ÷ 2
     assert "i valggruppe" in html
 
