@@ -131,3 +131,11 @@ def test_rule_3_0_the_public_appointments_page_is_cacheable_and_sets_no_session_
     assert response.cache_control.public and response.cache_control.max_age == 60
     again = client.get(url, headers={"If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304
+
+
+def test_rule_3_8_no_reminder_for_an_appointment_that_ended_early(app, scene):
+    body = make_body(scene.council, "Vækstforum")
+    ended = appoint(scene, body, scene.members["A"][0], ends_on=date(2027, 6, 30))
+    ended.ended_on = date(2027, 3, 31)  # its seat is a vacancy already, not a term ending
+    db.session.commit()
+    assert tick(datetime(2027, 5, 1, 12, tzinfo=UTC)) == 0
