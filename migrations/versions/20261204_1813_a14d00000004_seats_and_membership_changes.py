@@ -98,12 +98,14 @@ def downgrade():
     op.drop_table("group_change")
 
     with op.batch_alter_table("substitute_assignment", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("ck_substitute_assignment_end_cause"), type_="check")
         batch_op.drop_column("end_cause")
 
     with op.batch_alter_table("membership", schema=None) as batch_op:
         batch_op.drop_constraint(
             batch_op.f("fk_membership_succeeds_id_membership"), type_="foreignkey"
         )
+        batch_op.drop_constraint(op.f("ck_membership_end_cause"), type_="check")
         batch_op.drop_column("succeeds_id")
         batch_op.drop_column("extra_seat")
         batch_op.drop_column("end_cause")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, EmailField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from portal.councils.models import (
@@ -145,17 +146,21 @@ SUBSTITUTE_CAUSES = [
     EndCause.OTHER,
 ]
 SUCCESSORS = [
-    (Successor.SUBSTITUTE.value, _l("Den personlige stedfortræder indtræder som medlem")),
-    (
+    SelectChoice(
+        Successor.SUBSTITUTE.value, _l("Den personlige stedfortræder indtræder som medlem")
+    ),
+    SelectChoice(
         Successor.NEW_MEMBER.value,
         _l("Gruppen har valgt et nyt medlem; stedfortræderen fortsætter som dennes stedfortræder"),
     ),
-    (Successor.NONE.value, _l("Ingen stedfortræder, og gruppen har endnu ikke valgt nogen")),
+    SelectChoice(
+        Successor.NONE.value, _l("Ingen stedfortræder, og gruppen har endnu ikke valgt nogen")
+    ),
 ]
 
 
-def cause_choices(causes: list[EndCause]) -> list[tuple[str, object]]:
-    return [(cause.value, END_CAUSES[cause]) for cause in causes]
+def cause_choices(causes: list[EndCause]) -> list[SelectChoice]:
+    return [SelectChoice(cause.value, END_CAUSES[cause]) for cause in causes]
 
 
 class EndMembershipForm(EndPeriodForm):

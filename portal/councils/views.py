@@ -30,6 +30,7 @@ from portal.councils.forms import (
     OfficeForm,
     PersonForm,
     SubstituteForm,
+    cause_choices,
 )
 from portal.councils.models import (
     Council,
@@ -316,7 +317,7 @@ def end_membership(council: Council, membership_id: int):  # noqa: ANN201
     form = EndMembershipForm(ends_on=today())
     is_mayor = membership.kind is MembershipKind.MAYOR
     if is_mayor:
-        form.cause.choices = [(c.value, END_CAUSES[c]) for c in MAYOR_CAUSES]
+        form.cause.choices = cause_choices(MAYOR_CAUSES)
     form.new_member_id.choices = [
         NO_CHOICE,
         *[
