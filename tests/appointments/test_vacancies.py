@@ -248,3 +248,33 @@ def test_rule_3_8_a_body_keeps_at_least_as_many_seats_as_appointees(staff_client
     )
     assert response.status_code == 422 and body.seats == 2
     assert "Organet har 2 udpegede på samme tid" in response.get_data(as_text=True)
+
+
+def test_only_the_councils_secretariat_ends_its_appointments(client, scene):
+    body = make_body(scene.council, "Praksisplanudvalget", seats=1)
+    appointment = publish(scene, body, scene.councillors[0])
+    url = scene.url(f"/{body.id}/udpegede/{appointment.id}/afslut")
+    data = {"ended_on": "2026-06-30", "reason": "resigned"}
+    assert client.get(url).status_code == 302  # to sign in
+    sign_in(client, scene.members["A"][0])
+    assert client.post(url, data=data).status_code == 403
+    sign_in(client, scene.other_staff)
+    assert client.post(url, data=data).status_code == 403
+    theirs = scene.url(f"/{body.id}/udpegede/{appointment.id}/afslut", scene.other_council)
+    assert client.post(theirs, data=data).status_code == 404
+    sign_in(client, scene.staff)
+    other_body = make_body(scene.council, "Vækstforum", seats=1)
+    wrong_body = scene.url(f"/{other_body.id}/udpegede/{appointment.id}/afslut")
+    assert client.post(wrong_body, data=data).status_code == 404
+    assert appointment.ended_on is None
+
+
+def test_ending_an_appointment_needs_the_csrf_token(csrf_app, scene):
+    body = make_body(scene.council, "Praksisplanudvalget", seats=1)
+    appointment = publish(scene, body, scene.councillors[0])
+    client = csrf_app.test_client()
+    sign_in(client, scene.staff)
+    url = scene.url(f"/{body.id}/udpegede/{appointment.id}/afslut")
+    response = client.post(url, data={"ended_on": "2026-06-30", "reason": "resigned"})
+    assert response.status_code == 400
+    assert db.session.get(Appointment, appointment.id).ended_on is None
