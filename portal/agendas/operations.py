@@ -158,7 +158,8 @@ def proposal_warning_text(warning: ProposalWarning) -> str:
         )
         parts.append(
             ngettext(
-                "Et rettidigt forslag er hverken sat på dagsordenen eller returneret: %(names)s.",
+                "%(num)s rettidigt forslag er hverken sat på dagsordenen eller returneret: "
+                "%(names)s.",
                 "%(num)s rettidige forslag er hverken sat på dagsordenen eller returneret: "
                 "%(names)s.",
                 len(warning.pending),

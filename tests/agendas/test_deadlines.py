@@ -48,7 +48,7 @@ def test_rule_3_2_publishing_with_timely_proposals_pending_warns_and_names_them(
     refused = client.post(scene.staff_url("/udsend"), headers=HTMX)
     assert refused.status_code == 422
     body = text(refused)
-    assert "Et rettidigt forslag er hverken sat på dagsordenen eller returneret" in body
+    assert "1 rettidigt forslag er hverken sat på dagsordenen eller returneret" in body
     assert f"»Fælles busplan« fra {scene.member.name}" in body
     assert "Bekræft, at dagsordenen skal udsendes alligevel." in body
     assert published(scene.meeting) == []
