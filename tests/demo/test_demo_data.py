@@ -28,6 +28,7 @@ from portal.councils.models import (
     SubstituteAssignment,
     SubstituteBasis,
 )
+from portal.councils import seating
 from portal.demo.data import EMAIL_DOMAIN, build_demo_council
 from portal.elections.models import (
     ChairElection,
@@ -61,6 +62,20 @@ def test_demo_council_has_the_region_and_its_people(app: Flask):
     assert len(set(emails)) == len(emails)
     assert all(email.endswith("@" + EMAIL_DOMAIN) for email in emails)
     assert council.slug == "sjaelland"
+
+
+def test_rules_1_0_1_1_and_3_7_the_demo_members_fill_the_confirmed_composition(app: Flask):
+    council = build_demo_council(db.session, TODAY)
+    composition = seating.composition_on(council, TODAY)
+    assert composition is not None and composition.size == 34  # reduced to the cap (rule 1.1)
+    seats = seating.seats_on(council, TODAY)
+    by_group = Counter(s.group.letter for s in seats if s.group)
+    assert by_group == {"A": 10, "V": 9, "C": 6, "BIØ": 3, "F": 2, "O": 2, "D": 2}
+    letters = {s.group.id: s.group.letter for s in seats if s.group}
+    assert {letters[line.group_id]: line.seats for line in composition.groups} == by_group
+    # No group has a seat too many or too few, each municipality one mayor, everyone a substitute.
+    assert seating.seat_tasks(council, TODAY) == []
+    assert seating.council_size(council, TODAY) == len(seats) == 34
 
 
 def test_rule_1_2_holds_in_the_demo_data(app: Flask):
