@@ -238,6 +238,20 @@ def set_status(request: MeetingRequest, status: MeetingRequestStatus, **values: 
     )
 
 
+def take_turn(request: MeetingRequest) -> None:
+    """Changes of one request take turns, and each reads it afresh after waiting. A write
+    first: PostgreSQL locks the row, SQLite takes its one writer's lock (a read alone would
+    not wait there); then `lock` reads the row again (FOR UPDATE on PostgreSQL)."""
+    db.session.flush()
+    db.session.execute(
+        update(MeetingRequest)
+        .where(MeetingRequest.id == request.id)
+        .values(status=MeetingRequest.status)
+        .execution_options(synchronize_session=False)
+    )
+    lock(request)
+
+
 # --- start, sign, withdraw ----------------------------------------------------------------
 
 
@@ -359,7 +373,7 @@ def sign_request(
     )
     # Signers of one request take turns (PostgreSQL row lock), so the count that reaches
     # the threshold is seen by exactly one of them and a double click finds the first row.
-    lock(request)
+    take_turn(request)
     if has_signed(request, by):
         return None
     refuse_unless_taking_signatures(request)
@@ -388,7 +402,7 @@ def withdraw_signature(
     """Rule 3.1: a signer takes their own signature back while the request takes signatures;
     withdrawing again changes nothing (returns None). Below the third again, the request is
     open again (the notice already sent is not repeated when the third is reached again)."""
-    lock(request)
+    take_turn(request)
     signature = signature_of(request, by)
     if signature is None or signature.withdrawn_at is not None:
         return None
@@ -444,7 +458,7 @@ def call_meeting(
     """Rule 3.1: the staff or the chair plan the extraordinary meeting the request asks for;
     the request links to it and the signers are told. The chair may call a meeting on their
     own, so the threshold need not be reached."""
-    lock(request)
+    take_turn(request)
     if request.status is MeetingRequestStatus.CLOSED:
         raise Refused("request", _("Anmodningen er lukket; der kan ikke indkaldes fra den."))
     if not may_call_meeting(request):
@@ -483,7 +497,7 @@ def close_request(
 ) -> MeetingRequest | None:
     """The staff close a request with a reason; the signers are told. Closing again (a second
     click) does nothing (returns None)."""
-    lock(request)
+    take_turn(request)
     if request.status is MeetingRequestStatus.CLOSED:
         return None
     reason = (reason or "").strip()

@@ -471,3 +471,51 @@ def test_rule_3_1_withdrawing_needs_the_csrf_token(csrf_app, council, people):
     sign_in(client, people[1])
     assert client.post(f"/anmodninger/{request.id}/traek-tilbage").status_code == 400
     assert signature_count(request) == 1
+
+
+def test_rule_3_1_two_planning_at_once_plan_one_meeting(app, council, people, staff):
+    """The chair and the staff plan the requested meeting at the same moment, for different
+    times: the request's row lock lets one through; the other is refused (nothing planned)."""
+    import threading
+    import time as clock
+
+    from portal.councils.models import Person
+
+    request = start_request(council, "Samtidig", by=people[1], now=utcnow())
+    db.session.commit()
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def plan(person_id: int, days: int) -> None:
+        with app.app_context():
+            barrier.wait()
+            try:
+                call_meeting(
+                    db.session.get(MeetingRequest, request.id),
+                    starts_at=in_days(days),
+                    location="Sorø",
+                    by=db.session.get(Person, person_id),
+                    now=utcnow(),
+                )
+                clock.sleep(0.3)  # hold the transaction open while the other tries
+                db.session.commit()
+                outcomes.append("planned")
+            except Refused:
+                db.session.rollback()
+                outcomes.append("refused")
+            except BaseException as error:  # noqa: BLE001 - reported below
+                db.session.rollback()
+                outcomes.append(repr(error))
+
+    threads = [
+        threading.Thread(target=plan, args=(person_id, days))
+        for person_id, days in ((people[0].id, 10), (staff.id, 11))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert sorted(outcomes) == ["planned", "refused"]
+    db.session.expire_all()
+    assert count(Meeting) == 1
+    assert db.session.get(MeetingRequest, request.id).status is MeetingRequestStatus.MEETING_CALLED
