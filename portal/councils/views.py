@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, request, url_for
+from flask import Blueprint, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
@@ -369,8 +369,6 @@ def end_membership(council: Council, membership_id: int):  # noqa: ANN201
 def change_mayor_group(council: Council, membership_id: int):  # noqa: ANN201
     """Rule 1.10: a mayor leaves their party and stays a member."""
     membership = load(Membership, council, membership_id)
-    if membership.kind is not MembershipKind.MAYOR:
-        abort(404)
     form = GroupChangeForm(changed_on=today())
     form.group_id.choices = group_choices(council)
     return form_page(

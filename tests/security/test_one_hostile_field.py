@@ -404,7 +404,6 @@ REQUIRED_TEXT = [
     ("councils.list_municipalities", "name"),
     ("councils.list_groups", "letter"),
     ("councils.add_person", "name"),
-    ("councils.end_membership", "reason"),
     ("appointments.create_body", "name"),
     ("appointments.record_lot", "drawn_by"),
     ("appointments.add_group_result", "name"),

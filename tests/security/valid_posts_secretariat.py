@@ -22,6 +22,7 @@ from portal.appointments.queries import eligible_people
 from portal.councils.models import (
     CouncilOffice,
     Group,
+    GroupChange,
     Membership,
     MembershipKind,
     Municipality,
@@ -116,6 +117,35 @@ def _prepare_council(world: World) -> None:
         starts_on=today() - timedelta(days=30),
     )
     world.ids |= {"candidate_person": candidate.id, "free_membership": free_seat.id}
+    # Rule 1.11: group D's members have left, and a mayor who had represented D left it
+    # yesterday: D has free seats, and its councillors may name a member on top (rule 1.12).
+    yesterday = today() - timedelta(days=1)
+    d_members = db.session.scalars(
+        select(Membership).where(
+            Membership.council_id == world.council.id, Membership.group_id == group_id(world, "D")
+        )
+    ).all()
+    for member in d_members:
+        member.ends_on = yesterday
+    mayor = db.session.scalars(
+        select(Membership)
+        .where(
+            Membership.council_id == world.council.id,
+            Membership.kind == MembershipKind.MAYOR,
+            Membership.id != world.ids["membership_id"],
+        )
+        .order_by(Membership.id)
+    ).first()
+    assert mayor is not None
+    db.session.add(
+        GroupChange(
+            council_id=world.council.id,
+            membership=mayor,
+            from_group_id=group_id(world, "D"),
+            to_group_id=mayor.group_id,
+            changed_on=yesterday,
+        )
+    )
 
 
 def _prepare_rounds(world: World) -> None:
@@ -299,7 +329,7 @@ COUNCILS: dict[str, ValidPost] = {
         lambda w: {
             "person_id": str(w.ids["candidate_person"]),
             "municipality_id": str(w.ids["municipality_id"]),
-            "group_id": str(group_id(w, "A")),
+            "group_id": str(group_id(w, "D")),  # a group with free seats (prepare)
             "kind": "group_elected",
             "office": "member",
             "starts_on": today().isoformat(),
@@ -308,9 +338,23 @@ COUNCILS: dict[str, ValidPost] = {
     "councils.edit_membership": ValidPost(
         staff, lambda w: {"office": "member", "group_id": str(group_id(w, "V"))}
     ),
+    # The world's seat is a mayor's: the seat ends (rules 1.9 and 1.13 for a group's member).
     "councils.end_membership": ValidPost(
+        staff, lambda w: {"ends_on": today().isoformat(), "cause": "no_longer_mayor"}
+    ),
+    # Rule 1.10: the world's seat is a mayor's (of group A).
+    "councils.change_mayor_group": ValidPost(
         staff,
-        lambda w: {"ends_on": today().isoformat(), "reason": "Udtrådt af kommunalbestyrelsen"},
+        lambda w: {"group_id": str(group_id(w, "V")), "changed_on": today().isoformat()},
+    ),
+    # Rules 1.11-1.12: group D may name a member (prepare).
+    "councils.add_extra_member": ValidPost(
+        staff,
+        lambda w: {
+            "group_id": str(group_id(w, "D")),
+            "person_id": str(w.ids["candidate_person"]),
+            "starts_on": today().isoformat(),
+        },
     ),
     "councils.assign_substitute": ValidPost(
         staff,
@@ -321,7 +365,9 @@ COUNCILS: dict[str, ValidPost] = {
         url_values=lambda w: ids(w, membership_id="free_membership"),
     ),
     # The membership page's second form: its fields carry the prefix "end".
-    "councils.end_substitute": ValidPost(staff, lambda w: {"end-ends_on": today().isoformat()}),
+    "councils.end_substitute": ValidPost(
+        staff, lambda w: {"end-ends_on": today().isoformat(), "end-cause": "resigned"}
+    ),
 }
 
 
