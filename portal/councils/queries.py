@@ -3,7 +3,6 @@ count of a page constant, however many members there are."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, or_, select
@@ -49,14 +48,6 @@ def current_substitutes(council: Council, day: date) -> dict[int, SubstituteAssi
         .options(joinedload(SubstituteAssignment.substitute))
     )
     return {row.membership_id: row for row in rows}
-
-
-@dataclass(frozen=True)
-class SeatRow:
-    """One member with their substitute, for lists."""
-
-    membership: Membership
-    substitute: SubstituteAssignment | None
 
 
 def member_rows(council: Council, day: date) -> list:  # list[seating.Seat]
