@@ -314,7 +314,10 @@ def edit_membership(council: Council, membership_id: int):  # noqa: ANN201
 def end_membership(council: Council, membership_id: int):  # noqa: ANN201
     """Rules 1.9 and 1.13: the member leaves; a group-elected member's seat passes on."""
     membership = load(Membership, council, membership_id)
-    form = EndMembershipForm(ends_on=today())
+    substitute = seating.substitute_of(membership, today())
+    # Rule 1.13: the substitute takes the seat; without one, no one yet unless staff name one.
+    successor = operations.Successor.SUBSTITUTE if substitute else operations.Successor.NONE
+    form = EndMembershipForm(ends_on=today(), successor=successor.value)
     is_mayor = membership.kind is MembershipKind.MAYOR
     if is_mayor:
         form.cause.choices = cause_choices(MAYOR_CAUSES)
@@ -326,7 +329,6 @@ def end_membership(council: Council, membership_id: int):  # noqa: ANN201
             if p.id != membership.person_id
         ],
     ]
-    substitute = seating.substitute_of(membership, today())
 
     def act() -> Membership | None:
         cause = EndCause(form.cause.data)
