@@ -17,6 +17,7 @@ from portal.appointments.models import (
     RoundStatus,
 )
 from portal.audit.models import AuditEntry
+from portal.councils import seating
 from portal.councils.models import (
     CouncilOffice,
     Membership,
@@ -28,7 +29,6 @@ from portal.councils.models import (
     SubstituteAssignment,
     SubstituteBasis,
 )
-from portal.councils import seating
 from portal.demo.data import EMAIL_DOMAIN, build_demo_council
 from portal.elections.models import (
     ChairElection,
