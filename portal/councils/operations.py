@@ -192,11 +192,7 @@ def _check_single_office(council: Council, office: CouncilOffice, day: date, own
 
 def is_councillor_in(person: Person, council: Council) -> bool:
     """Rules 1.0, 1.2: a member of one of the region's municipal councils."""
-    return (
-        person.municipality is not None
-        and person.municipality.council_id == council.id
-        and person.municipal_office is not MunicipalOffice.NONE
-    )
+    return seating.is_councillor(person, council)
 
 
 def _refuse_unless_councillor(person: Person, council: Council, field: str) -> None:

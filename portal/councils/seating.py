@@ -29,6 +29,7 @@ from portal.councils.models import (
     Membership,
     MembershipKind,
     Municipality,
+    MunicipalOffice,
     Person,
     SubstituteAssignment,
     active_on,
@@ -300,6 +301,8 @@ class TaskKind(enum.StrEnum):
     MAYOR_SEATS_TOO_MANY = "mayor_seats_too_many"  # more than one (data from before the check)
     SUBSTITUTE_MISSING = "substitute_missing"  # rules 1.2, 1.13, 1.14
     EXTRA_SEAT_DUE = "extra_seat_due"  # rule 1.11: the party's councillors name a member
+    MEMBER_NOT_COUNCILLOR = "member_not_councillor"  # rule 1.9: the member leaves
+    SUBSTITUTE_NOT_COUNCILLOR = "substitute_not_councillor"  # rules 1.9, 1.14
 
 
 @dataclass(frozen=True)
@@ -389,4 +392,19 @@ def seat_tasks(council: Council, day: date) -> list[SeatTask]:
     for seat in seats:
         if seat.substitute is None:
             tasks.append(SeatTask(TaskKind.SUBSTITUTE_MISSING, seat.person.name, 1, seat=seat))
+        elif not is_councillor(seat.substitute.substitute, council):
+            name = seat.substitute.substitute.name
+            tasks.append(SeatTask(TaskKind.SUBSTITUTE_NOT_COUNCILLOR, name, 1, seat=seat))
+        if not seat.is_mayor and not is_councillor(seat.person, council):
+            tasks.append(SeatTask(TaskKind.MEMBER_NOT_COUNCILLOR, seat.person.name, 1, seat=seat))
     return tasks
+
+
+def is_councillor(person: Person, council: Council) -> bool:
+    """Rules 1.0, 1.2, 1.9: a member of one of the region's municipal councils, as the
+    secretariat registered the person."""
+    return (
+        person.municipality is not None
+        and person.municipality.council_id == council.id
+        and person.municipal_office is not MunicipalOffice.NONE
+    )

@@ -407,3 +407,15 @@ def test_rule_1_16_a_stand_in_holds_the_office_for_the_period(app, scene):
     assert (acting.starts_on, acting.ends_on) == (start, back)
     returned = seating.office_holder(scene.council, CouncilOffice.VICE_CHAIR, back + timedelta(1))
     assert returned.person == vice.person and not returned.stand_in
+
+
+def test_rule_1_9_a_member_or_substitute_no_longer_a_councillor_is_a_task(staff_client, scene):
+    member = scene.elected["B"][0]
+    substitute = seating.substitute_of(scene.elected["A"][0], today()).substitute
+    member.person.municipal_office = MunicipalOffice.NONE
+    substitute.municipal_office = MunicipalOffice.NONE
+    assert ("member_not_councillor", member.person.name, 1) in kinds(scene)
+    assert ("substitute_not_councillor", substitute.name, 1) in kinds(scene)
+    page = staff_client.get(scene.url()).text
+    assert "og udtræder af rådet (regel 1.9)" in page
+    assert "og ophører som stedfortræder (regel 1.9 og 1.14)" in page
