@@ -1,6 +1,7 @@
 """Appointments in the browser (rule 3.8): staff create a body with 3 seats, run a d'Hondt
-round over the council's groups with an electoral alliance, name a person for each seat and
-publish; the public appointments page lists them. axe on every page on the way.
+round over the council's groups with a joint group (valggruppe), name a person for each seat
+(the joint group names its own for the seats it won) and publish; the public appointments page
+lists them. axe on every page on the way.
 
 The live server is shared by the whole browser session: this test adds its own body and
 names group-elected members no other test relies on.
@@ -53,7 +54,7 @@ def submit(page: Page, button: str, url: str) -> None:
     page.wait_for_url(re.compile(url))
 
 
-def test_rule_3_8_a_dhondt_round_with_an_alliance_from_body_to_public_page(
+def test_rule_3_8_a_dhondt_round_with_a_joint_group_from_body_to_public_page(
     page: Page, demo_people: DemoPeople, live_server: LiveServer
 ):
     appointees = last_group_elected(live_server, ("A", "V", "C"))
@@ -84,25 +85,28 @@ def test_rule_3_8_a_dhondt_round_with_an_alliance_from_body_to_public_page(
     # Three seats: proportional representation over the groups' members present.
     expect(page.get_by_label("Pladser der skal besættes")).to_have_value("3")
     submit(page, "Start udpegning", r"/runder/\d+$")
-    expect(page.get_by_label("Medlemmer til stede for A")).to_have_value("11")
-    page.get_by_label("Valgforbund for V").select_option(label="Valgforbund 1")
-    page.get_by_label("Valgforbund for C").select_option(label="Valgforbund 1")
+    expect(page.get_by_label("Medlemmer til stede for A")).to_have_value("10")
+    page.get_by_label("Valggruppe for V").select_option(label="Valggruppe 1")
+    page.get_by_label("Valggruppe for C").select_option(label="Valggruppe 1")
     assert_accessible(page)
     submit(page, "Beregn fordelingen", r"/runder/\d+$")
     expect(page.get_by_role("status")).to_contain_text("Fordelingen er beregnet.")
+    # V+C pool 9 + 6 = 15 > A's 10 > 15 ÷ 2 = 7,50: two seats to the joint group, one to A,
+    # with no split inside the joint group.
     main = page.get_by_role("main")
-    expect(main).to_contain_text("Fordeling inden for valgforbundet V · Venstre + C · ")
-    # V+C pool 9 + 6 = 15 > A's 11 > 15 ÷ 2 = 7,50: two seats to the alliance, one to A.
+    expect(main).to_contain_text("Valggruppe V · Venstre + C · Det Konservative Folkeparti: 2")
     steps = page.locator("ol").filter(has_text="kvotient")
     expect(steps.get_by_role("listitem")).to_have_count(3)
     expect(steps.get_by_role("listitem").nth(0)).to_contain_text("kvotient 15")
     expect(steps.get_by_role("listitem").nth(2)).to_contain_text("7,50")
     assert_accessible(page)
 
-    # Each group names its person; then staff publish.
+    # Each group names its person, the joint group its two; then staff publish.
+    joint = f"Valggruppe {appointees['V'][0]} + {appointees['C'][0]}"
     for letter in ("A", "V", "C"):
         group, person = appointees[letter]
-        page.get_by_label("Gruppe", exact=True).select_option(label=group)
+        choice = group if letter == "A" else joint
+        page.get_by_label("Gruppe eller valggruppe", exact=True).select_option(label=choice)
         page.get_by_label("Person", exact=True).select_option(label=person)
         page.get_by_role("button", name="Udpeg", exact=True).click()
         # The same address again: wait for the new page, with the person in the table.

@@ -84,8 +84,10 @@ def test_staff_record_a_tie_publish_and_a_member_reads_the_minutes(
     sign_in_as(page, "Sekretariatet", demo_people.staff)
     page.goto(f"/kkr/sjaelland/admin/moeder/{meeting_id}/referat")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Referat")
+    # Everyone came. The council's size is its confirmed composition, which an election the
+    # browser session confirmed may have changed (rule 3.7), so only the count present is fixed.
     expect(
-        page.get_by_text(f"{demo_people.member_count} af {demo_people.member_count} til stede")
+        page.get_by_text(re.compile(rf"^{demo_people.member_count} af \d+ til stede"))
     ).to_be_visible()
     assert_accessible(page)
 
