@@ -33,6 +33,7 @@ from portal.councils.models import (
     SubstituteAssignment,
     active_on,
 )
+from portal.councils.seating import council_size
 from portal.extensions import db
 from portal.leave.models import Leave, LeaveStatus
 from portal.leave.operations import lock, staff_people
@@ -57,14 +58,6 @@ def staff_requests_link(council: Council) -> str:
 
 
 # --- who takes part (rules 3.1, 1.6–1.7) --------------------------------------------------
-
-
-def member_count(council: Council, day: date) -> int:
-    return db.session.scalar(
-        select(func.count(Membership.id)).where(
-            Membership.council_id == council.id, active_on(Membership, day)
-        )
-    )
 
 
 def _leave_applies(day: date):  # noqa: ANN202 - SQL condition on Leave
@@ -167,8 +160,9 @@ def signature_count(request: MeetingRequest) -> int:
 
 
 def signatures_needed(council: Council, day: date) -> int:
-    """Rule 3.1: a third of the council's current members, rounded up."""
-    return extraordinary_meeting_signatures_needed(member_count(council, day))
+    """Rule 3.1: a third of the council's members, rounded up; the members are counted as for
+    the quorum (rule 3.7): the seats of the confirmed composition, vacancies included."""
+    return extraordinary_meeting_signatures_needed(council_size(council, day))
 
 
 def chairs(council: Council, day: date) -> list[Person]:

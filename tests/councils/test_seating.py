@@ -25,6 +25,7 @@ from portal.councils.models import (
 from portal.elections import operations as election_operations
 from portal.elections.models import OfficeHolding
 from portal.extensions import db
+from portal.meeting_requests.operations import signatures_needed
 from portal.policy import today
 from portal.refusal import Refused
 from portal.rules.constitution import Vacancy
@@ -419,3 +420,16 @@ def test_rule_1_9_a_member_or_substitute_no_longer_a_councillor_is_a_task(staff_
     page = staff_client.get(scene.url()).text
     assert "og udtræder af rådet (regel 1.9)" in page
     assert "og ophører som stedfortræder (regel 1.9 og 1.14)" in page
+
+
+def test_rule_3_1_a_third_of_the_members_counts_the_confirmed_seats(app):
+    """The members of rule 3.1 are counted as for the quorum: an unfilled seat still counts."""
+    scene = build(b_seats=0)  # 6 seats; B's two are not filled and A's member leaves too
+    scene.elected["A"][0].ends_on = today() - timedelta(days=1)
+    db.session.flush()
+    assert len(seating.seats_on(scene.council, today())) == 3
+    assert signatures_needed(scene.council, today()) == 2  # ceil(6 / 3), not ceil(3 / 3)
+    unconfirmed = build(with_composition=False, b_seats=0)
+    unconfirmed.elected["A"][0].ends_on = today() - timedelta(days=1)
+    db.session.flush()
+    assert signatures_needed(unconfirmed.council, today()) == 1  # ceil(3 / 3): the members
