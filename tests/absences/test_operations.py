@@ -12,8 +12,8 @@ from portal.absences.models import Absence, CallInAnswer, SubstituteCallIn
 from portal.absences.operations import answer_call_in, cancel_absence, register_absence
 from portal.extensions import db
 from portal.notifications.models import EmailStatus, Notice, NoticeKind
-from portal.reminders import tick
 from portal.refusal import Refused
+from portal.reminders import tick
 from portal.rules.calendar import COPENHAGEN
 from tests.factories import make_council, make_meeting, make_member, make_staff, make_substitute
 
